@@ -1,0 +1,61 @@
+package dev.kiln.runtime.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.runtime.testing.Parity;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+class NpzTest {
+  @Test
+  void readsCompressedFixtures() {
+    NpyArray kernel = Parity.ops().raw("dense/params/kernel");
+    assertEquals(NpyDtype.FLOAT32, kernel.dtype());
+    assertArrayEquals(new long[] {4, 5}, kernel.shape());
+    NpyArray key = Parity.ops().raw("rng/key42");
+    assertEquals(NpyDtype.UINT32, key.dtype());
+    assertArrayEquals(new int[] {0, 42}, key.toInts());
+    assertEquals(0, Parity.ops().raw("losses/ce").shape().length);
+  }
+
+  @Test
+  void roundTripsEveryDtype() throws IOException {
+    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    arrays.put("f", NpyArray.of(Nd4j.rand(3, 4)));
+    arrays.put("d", NpyArray.of(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 2, 2)));
+    arrays.put("i", NpyArray.of(Nd4j.createFromArray(1, -2, 3)));
+    arrays.put("scalar", NpyArray.of(Nd4j.scalar(2.5f)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Npz.write(out, arrays);
+    Map<String, NpyArray> back = Npz.read(new ByteArrayInputStream(out.toByteArray()), 1 << 20);
+    assertEquals(arrays.keySet(), back.keySet());
+    for (String k : arrays.keySet()) {
+      assertEquals(arrays.get(k).toINDArray(), back.get(k).toINDArray(), k);
+    }
+  }
+
+  @Test
+  void refusesAnArrayLargerThanTheBudget() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Npz.write(out, Map.of("big", NpyArray.of(Nd4j.zeros(100, 100))));
+    IOException e = assertThrows(IOException.class,
+        () -> Npz.read(new ByteArrayInputStream(out.toByteArray()), 1000));
+    assertTrue(e.getMessage().contains("needs 40000 bytes"), e.getMessage());
+  }
+
+  @Test
+  void refusesTruncatedData() {
+    byte[] npy = Npy.write(NpyArray.of(Nd4j.zeros(10)));
+    byte[] cut = java.util.Arrays.copyOf(npy, npy.length - 3);
+    IOException e = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(cut), 1 << 20));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+}
