@@ -1,0 +1,50 @@
+package dev.kiln.runtime.model;
+
+import dev.kiln.runtime.loss.Loss;
+import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.random.PRNGKey;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What every generated {@code XxxModel} offers for its parameter record {@code P}: Flax's
+ * {@code init}/{@code apply}, the parameter tree in Flax path order, and the compiled trainer.
+ */
+public interface ModelDefinition<P extends Record> {
+  /** The record's simple name. */
+  String name();
+
+  /** The input shape without the batch axis; symbolic dimensions are reported as -1. */
+  long[] inputShape();
+
+  /** Parameters from Flax's default initialisers, bit-identical to Flax's {@code init(key, x)}. */
+  P init(PRNGKey key);
+
+  /** The model's (first) output for a batch, in evaluation mode. */
+  INDArray apply(P params, INDArray input);
+
+  /** Every parameter's Flax path ({@code dense/kernel}, ...) and shape, in tree order. */
+  LinkedHashMap<String, long[]> parameterShapes();
+
+  /** The leaves of {@code params} keyed by Flax path, in tree order (the arrays themselves, not copies). */
+  LinkedHashMap<String, INDArray> toFlax(P params);
+
+  /**
+   * Builds the parameter record from arrays keyed by Flax path; fails with every missing, unexpected
+   * or mis-shaped path listed with its expected and found shape.
+   */
+  P fromFlax(Map<String, INDArray> arrays);
+
+  /** The leaves in tree order, for optimizers. */
+  default List<INDArray> leaves(P params) {
+    return List.copyOf(toFlax(params).values());
+  }
+
+  /** A table in the spirit of Flax's {@code tabulate}: layer, output shape, parameters, FLOPs. */
+  String summary();
+
+  /** The compiled training step for these parameters, updated in place. */
+  TrainStep<P> trainer(P params, Loss loss, Optimizer optimizer);
+}

@@ -1,0 +1,27 @@
+package dev.kiln.runtime.model;
+
+import dev.kiln.runtime.optim.OptimizerState;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A model's compiled training step (generated as {@code XxxTrainer}): forward, loss, backward and
+ * optimizer update on one batch, with buffers sized once per batch shape.
+ */
+public interface TrainStep<P extends Record> {
+  /** Runs one step on a batch and returns the loss before the update. */
+  double step(INDArray input, INDArray target);
+
+  /** The model's output for a batch with the current parameters, in evaluation mode. */
+  INDArray predict(INDArray input);
+
+  /** The current parameters (updated in place by {@link #step}). */
+  P params();
+
+  /** The gradients of the last step, in the parameter record's type. */
+  P gradients();
+
+  /** The optimizer's state, for checkpoints. */
+  OptimizerState optimizerState();
+
+  ModelDefinition<P> model();
+}
