@@ -10,6 +10,7 @@ import dev.kiln.runtime.testing.GradientCheck;
 import dev.kiln.runtime.testing.Parity;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -77,7 +78,7 @@ class ActivationOpsTest {
     assertClose("ct untouched", ctCopy, ct, 0);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void geluWithCallerScratchMatchesAllocatingVersion() {
     INDArray x = GradientCheck.randn(24, 3, 7);
     INDArray ct = GradientCheck.randn(25, 3, 7);
@@ -86,5 +87,25 @@ class ActivationOpsTest {
     Gelu.backward(x, ct, dx1);
     Gelu.backward(x, ct, dx2, Nd4j.valueArrayOf(new long[] {3, 7}, 7.0, DataType.DOUBLE));
     assertClose("dx", dx1, dx2, 0);
+  }
+
+  /**
+   * JAX's conventions at the kinks, where finite differences say nothing: relu'(0) = 0 ({@code
+   * jax.nn.relu}'s custom JVP), leaky_relu'(0) = 1 ({@code where(x >= 0, x, slope x)}), elu'(0) = 1.
+   */
+  @Test
+  void derivativesAtZeroFollowJax() {
+    INDArray x = Nd4j.zeros(DataType.DOUBLE, 1, 1);
+    INDArray ct = Nd4j.ones(DataType.DOUBLE, 1, 1);
+    INDArray y = Nd4j.create(DataType.DOUBLE, 1, 1);
+    INDArray dx = Nd4j.create(DataType.DOUBLE, 1, 1);
+    double[][] expected = {{0.0}, {1.0}, {1.0}};
+    Activation[] acts = {Activation.RELU, Activation.LEAKY_RELU, Activation.ELU};
+    for (int i = 0; i < acts.length; i++) {
+      ActivationOps.forward(acts[i], x, y);
+      ActivationOps.backward(acts[i], x, y, ct, dx);
+      assertEquals(0.0, y.getDouble(0), 0.0, acts[i] + "(0)");
+      assertEquals(expected[i][0], dx.getDouble(0), 0.0, acts[i] + "'(0)");
+    }
   }
 }

@@ -6,6 +6,7 @@ import static dev.kiln.runtime.nn.ParityAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import dev.kiln.runtime.testing.GradientCheck;
 import dev.kiln.runtime.testing.Parity;
@@ -144,5 +145,29 @@ class DenseTest {
     INDArray permuted = Nd4j.create(DataType.DOUBLE, 2, 2, 2).permute(1, 0, 2);
     assertThrows(IllegalArgumentException.class,
         () -> Dense.forward(Nd4j.create(DataType.DOUBLE, 2, 2, 4), Nd4j.create(DataType.DOUBLE, 4, 2), null, permuted));
+  }
+
+  /** Generated code may carve buffers out of one arena: outputs that are offset views work. */
+  @Test
+  void writesIntoOffsetViewsOfALargerBuffer() {
+    INDArray x = GradientCheck.randn(12, 3, 4);
+    INDArray kernel = GradientCheck.randn(13, 4, 5);
+    INDArray bias = GradientCheck.randn(14, 5);
+    INDArray ct = GradientCheck.randn(15, 3, 5);
+    INDArray arena = Nd4j.create(DataType.DOUBLE, 100);
+    INDArray y = arena.get(interval(7, 22)).reshape('c', true, 3, 5);
+    INDArray dKernel = arena.get(interval(30, 50)).reshape('c', true, 4, 5);
+    INDArray dBias = arena.get(interval(51, 56));
+    INDArray dx = arena.get(interval(60, 72)).reshape('c', true, 3, 4);
+    Dense.forward(x, kernel, bias, y);
+    Dense.backward(x, kernel, ct, dx, dKernel, dBias);
+    assertClose("y", x.mmul(kernel).addRowVector(bias), arena.get(interval(7, 22)).reshape(3, 5), 1e-12);
+    assertClose("dKernel", x.transpose().mmul(ct), arena.get(interval(30, 50)).reshape(4, 5), 1e-12);
+    assertClose("dBias", ct.sum(0), arena.get(interval(51, 56)), 1e-12);
+    assertClose("dx", ct.mmul(kernel.transpose()), arena.get(interval(60, 72)).reshape(3, 4), 1e-12);
+    assertEquals(0.0, arena.getDouble(6), 0.0);
+    assertEquals(0.0, arena.getDouble(22), 0.0);
+    assertEquals(0.0, arena.getDouble(59), 0.0);
+    assertEquals(0.0, arena.getDouble(72), 0.0);
   }
 }
