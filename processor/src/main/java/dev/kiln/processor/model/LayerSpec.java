@@ -37,7 +37,7 @@ public record LayerSpec(String annotation, Map<String, Object> attributes, int i
   private Object attribute(String name) {
     Object v = attributes.get(name);
     if (v == null) {
-      throw new IllegalArgumentException("@" + kind + " has no attribute '" + name + "'");
+      throw new IllegalArgumentException("@" + kind() + " has no attribute '" + name + "'");
     }
     return v;
   }

@@ -150,7 +150,7 @@ public final class ShapeChecker {
             + ": put the layer on its own component"));
         return null;
       }
-      Result sub = check(c.subModel());
+      Result sub = ShapeChecker.this.check(c.subModel());
       if (!sub.ok()) {
         problems.add(Problem.onComponent(c.name(), c.name() + ": the sub-model " + c.subModel().name()
             + " does not compile: " + sub.problems().get(0).message()));
