@@ -36,7 +36,10 @@ public final class JaxRandom {
     return array(normalValues(key, count(shape)), shape);
   }
 
-  /** {@code jax.random.truncated_normal(key, lower, upper, shape)}: standard normal cut to (lower, upper). */
+  /**
+   * {@code jax.random.truncated_normal(key, lower, upper, shape)}: standard normal cut to
+   * (lower, upper). The fixtures verify the bounds (-2, 2), the ones initialisers use.
+   */
   public static INDArray truncatedNormal(PRNGKey key, float lower, float upper, long... shape) {
     return array(truncatedNormalValues(key, count(shape), lower, upper), shape);
   }
