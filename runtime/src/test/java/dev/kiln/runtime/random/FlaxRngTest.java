@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.kiln.runtime.testing.Parity;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,7 @@ class FlaxRngTest {
     assertEquals(root.foldIn(0x80CE6615), FlaxRng.paramKey(root, List.of("encoder", "layers_0"), 1));
   }
 
+  /** Counter 256 is encoded as two bytes (01 00), like Python's int.to_bytes. */
   @Test
   void scopesCountPerPath() {
     PRNGKey root = PRNGKey.of(42);
@@ -40,11 +45,11 @@ class FlaxRngTest {
 
   private static int sha1Prefix(String name, byte... tail) {
     try {
-      var md = java.security.MessageDigest.getInstance("SHA-1");
-      md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      MessageDigest md = MessageDigest.getInstance("SHA-1");
+      md.update(name.getBytes(StandardCharsets.UTF_8));
       byte[] h = md.digest(tail);
-      return java.nio.ByteBuffer.wrap(h).getInt();
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return ByteBuffer.wrap(h).getInt();
+    } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }
