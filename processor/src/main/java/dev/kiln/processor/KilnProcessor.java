@@ -53,13 +53,13 @@ public final class KilnProcessor extends AbstractProcessor {
   private void process(TypeElement type, ModelReader reader, ShapeChecker checker) {
     ModelReader.Read read = reader.read(type);
     if (!read.problems().isEmpty() || read.spec() == null) {
-      read.problems().forEach(p -> read.sources().report(processingEnv.getMessager(), p));
+      read.problems().forEach(p -> read.sources().report(processingEnv, p));
       return;
     }
     ShapeChecker.Result result = checker.check(read.spec());
     if (!result.ok()) {
       for (Problem p : result.problems()) {
-        read.sources().report(processingEnv.getMessager(), p);
+        read.sources().report(processingEnv, p);
       }
       return;
     }

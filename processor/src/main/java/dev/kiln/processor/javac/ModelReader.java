@@ -97,11 +97,12 @@ public final class ModelReader {
   private ComponentSpec component(RecordComponentElement component, List<Problem> problems, SourceMap sources,
       List<String> path) {
     String name = component.getSimpleName().toString();
-    sources.component(name, component);
     List<LayerSpec> layers = new ArrayList<>();
     String from = null;
     boolean output = false;
+    int position = -1;
     for (AnnotationMirror a : component.getAnnotationMirrors()) {
+      position++;
       TypeElement annotation = (TypeElement) a.getAnnotationType().asElement();
       String qualified = annotation.getQualifiedName().toString();
       if (qualified.equals(OUTPUT)) {
@@ -109,7 +110,7 @@ public final class ModelReader {
       } else if (qualified.equals(FROM)) {
         from = (String) value(a, "value");
       } else if (mirror(annotation, LAYER) != null) {
-        sources.layer(name, layers.size(), a);
+        sources.layer(name, layers.size(), position);
         layers.add(new LayerSpec(qualified, attributes(a), layers.size()));
       }
     }

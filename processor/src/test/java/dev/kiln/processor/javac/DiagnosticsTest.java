@@ -139,18 +139,6 @@ class DiagnosticsTest {
   }
 
   @Test
-  void oneComponentHoldsOneLayersParameters() {
-    JavaFileObject model = source("TwoDense", """
-        @Model(input = "4")
-        public record TwoDense(
-            @Dense(features = 3) @Dense(features = 2) DenseParams dense) {}
-        """);
-    Compilation c = compile(model);
-    assertThat(c).failed();
-    assertThat(c).hadErrorContaining("dense has two layers with parameters, @Dense and @Dense");
-  }
-
-  @Test
   void fromMustNameAnEarlierComponent() {
     JavaFileObject model = source("BadFrom", """
         @Model(input = "4")
