@@ -1,5 +1,6 @@
 package dev.kiln.runtime.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OptimizerState {
   private long step;
   private final Map<String, List<INDArray>> slots = new LinkedHashMap<>();
+  private List<INDArray> scratch;
 
   public long step() {
     return step;
@@ -31,5 +33,22 @@ public final class OptimizerState {
       throw new IllegalArgumentException("no optimizer slot '" + name + "': found " + slots.keySet());
     }
     return s;
+  }
+
+  /**
+   * Work arrays shaped like {@code params}, one per leaf, that an optimizer overwrites during an
+   * update. They are created on the first call and reused afterwards, so updates allocate no
+   * arrays; they are not part of the optimizer's state (a restored state simply creates them
+   * again).
+   */
+  public List<INDArray> scratch(List<INDArray> params) {
+    if (scratch == null || scratch.size() != params.size()) {
+      List<INDArray> fresh = new ArrayList<>(params.size());
+      for (INDArray p : params) {
+        fresh.add(p.ulike());
+      }
+      scratch = List.copyOf(fresh);
+    }
+    return scratch;
   }
 }

@@ -1,0 +1,80 @@
+package dev.kiln.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.processor.layers.Emitter;
+import dev.kiln.processor.model.Network;
+import dev.kiln.processor.model.Shape;
+import dev.kiln.processor.model.Step;
+import dev.kiln.processor.model.Value;
+
+/** Writes a model's forward pass: one commented block per layer, every result into the tape. */
+final class ForwardWriter {
+  private final Network network;
+  private final Buffers buffers;
+
+  ForwardWriter(Network network, Buffers buffers) {
+    this.network = network;
+    this.buffers = buffers;
+  }
+
+  /** The body of {@code forward(p, input, t)} up to (not including) its return. */
+  CodeBlock body() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("t.input = input");
+    for (Step step : network.steps()) {
+      code.add("// $L: $L  $L -> $L\n", step.component().name(), step.description(), step.input().shape(),
+          step.output().shape());
+      if (step.isSubModel()) {
+        buffers.view(step.output().name(), step.output().shape());
+        code.addStatement("t.$L = $T.INSTANCE.forward(p.$L(), $L, t.$L)", step.output().name(),
+            Names.model(step.subModel().spec()), step.component().name(), Names.value(step.input()),
+            Names.subTape(step.component().name()));
+      } else if (step.rule().outputIsView()) {
+        buffers.view(step.output().name(), step.output().shape());
+        code.addStatement("t.$L = $L", step.output().name(), step.rule().view(step.layer(),
+            Names.value(step.input()), Names.dims(step.output().shape(), "t")));
+      } else {
+        buffers.own(step.output().name(), step.output().shape());
+        step.rule().forward(step.layer(), new Context(step, code));
+      }
+    }
+    return code.build();
+  }
+
+  private final class Context implements Emitter.Forward {
+    private final Step step;
+    private final CodeBlock.Builder code;
+
+    Context(Step step, CodeBlock.Builder code) {
+      this.step = step;
+      this.code = code;
+    }
+
+    @Override
+    public CodeBlock input() {
+      return Names.value(step.input());
+    }
+
+    @Override
+    public CodeBlock output() {
+      return Names.value(step.output());
+    }
+
+    @Override
+    public CodeBlock param(String slot) {
+      return CodeBlock.of("p.$L().$L()", step.component().name(), slot);
+    }
+
+    @Override
+    public CodeBlock scratch(String suffix, Shape shape) {
+      String name = step.output().name() + suffix;
+      buffers.own(name, shape == null ? step.output().shape() : shape);
+      return Names.value(new Value(name, null, false));
+    }
+
+    @Override
+    public void add(String format, Object... args) {
+      code.addStatement(format, args);
+    }
+  }
+}

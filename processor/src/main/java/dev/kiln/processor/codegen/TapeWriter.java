@@ -1,0 +1,83 @@
+package dev.kiln.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.processor.layers.Runtime;
+import dev.kiln.processor.model.Dim;
+import dev.kiln.processor.model.Network;
+import dev.kiln.processor.model.ShapeChecker;
+import dev.kiln.processor.model.Shape;
+import dev.kiln.processor.model.Step;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+
+/** Writes a model's {@code Tape}: every activation and cotangent array of one batch shape. */
+final class TapeWriter {
+  private TapeWriter() {}
+
+  static TypeSpec write(Network network, Buffers buffers) {
+    List<String> symbols = Names.symbols(network);
+    TypeSpec.Builder tape = TypeSpec.classBuilder("Tape")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The arrays of one forward and backward pass for one batch shape, allocated once and reused.\n");
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addParameter(long.class, "batch");
+    tape.addField(long.class, "batch", Modifier.PUBLIC, Modifier.FINAL);
+    constructor.addStatement("this.batch = batch");
+    for (String s : symbols) {
+      tape.addField(long.class, Names.symbolField(s), Modifier.PUBLIC, Modifier.FINAL);
+      constructor.addParameter(long.class, Names.symbolField(s));
+      constructor.addStatement("this.$L = $L", Names.symbolField(s), Names.symbolField(s));
+    }
+    tape.addField(Runtime.DATA_TYPE, "dtype", Modifier.PUBLIC, Modifier.FINAL);
+    constructor.addParameter(Runtime.DATA_TYPE, "dtype");
+    constructor.addStatement("this.dtype = dtype");
+    tape.addField(FieldSpec.builder(Runtime.INDARRAY, "input", Modifier.PUBLIC).build());
+    for (String view : buffers.views().keySet()) {
+      tape.addField(FieldSpec.builder(Runtime.INDARRAY, view, Modifier.PUBLIC).build());
+    }
+    for (Map.Entry<String, Shape> e : buffers.owned().entrySet()) {
+      tape.addField(Runtime.INDARRAY, e.getKey(), Modifier.PUBLIC, Modifier.FINAL);
+      constructor.addStatement("$L = $T.create(dtype, $L)", e.getKey(), Runtime.ND4J, Names.dims(e.getValue(), ""));
+    }
+    for (Step step : network.steps()) {
+      if (step.isSubModel()) {
+        String field = Names.subTape(step.component().name());
+        tape.addField(Names.tape(step.subModel().spec()), field, Modifier.PUBLIC, Modifier.FINAL);
+        constructor.addStatement("$L = new $T($L)", field, Names.tape(step.subModel().spec()),
+            subTapeArguments(step));
+      }
+    }
+    tape.addMethod(constructor.build());
+    tape.addMethod(fits(network, symbols));
+    return tape.build();
+  }
+
+  private static CodeBlock subTapeArguments(Step step) {
+    Map<String, Dim> binding = new HashMap<>();
+    ShapeChecker.unify(step.subModel().input().shape(), step.input().shape(), binding);
+    CodeBlock.Builder args = CodeBlock.builder().add("batch");
+    for (String s : Names.symbols(step.subModel())) {
+      args.add(", $L", Names.dim(binding.get(s), ""));
+    }
+    return args.add(", dtype").build();
+  }
+
+  private static MethodSpec fits(Network network, List<String> symbols) {
+    CodeBlock.Builder test = CodeBlock.builder().add("input.size(0) == batch && input.dataType() == dtype");
+    List<Dim> dims = network.input().shape().dims();
+    for (String s : symbols) {
+      test.add(" && input.size($L) == $L", dims.indexOf(Dim.symbol(s)), Names.symbolField(s));
+    }
+    return MethodSpec.methodBuilder("fits").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Whether this tape serves {@code input} (same batch size, sizes and data type).\n")
+        .returns(boolean.class)
+        .addParameter(Runtime.INDARRAY, "input")
+        .addStatement("return $L", test.build())
+        .build();
+  }
+}

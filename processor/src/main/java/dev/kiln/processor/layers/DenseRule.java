@@ -1,0 +1,95 @@
+package dev.kiln.processor.layers;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.processor.model.Dim;
+import dev.kiln.processor.model.LayerSpec;
+import dev.kiln.processor.model.Shape;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code @Dense}: Flax's {@code nn.Dense} on the last axis, with an optional activation. */
+@AutoService(LayerRule.class)
+public final class DenseRule implements LayerRule {
+  @Override
+  public String annotation() {
+    return "dev.kiln.annotations.Dense";
+  }
+
+  @Override
+  public Inference infer(LayerSpec layer, Shape input) {
+    int features = layer.intValue("features");
+    if (features <= 0) {
+      return Inference.error("features", "@Dense needs a positive number of features, found " + features);
+    }
+    if (!input.last().isKnown()) {
+      return Inference.error(null, "@Dense needs a known size on the last axis to size its kernel, found "
+          + input + "; bind " + input.last() + " to a number in @Model's input");
+    }
+    Shape output = input.withLast(Dim.of(features));
+    return Inference.ok(output, describe(layer) + " acts on the last axis: " + input + " -> " + output);
+  }
+
+  @Override
+  public String describe(LayerSpec layer) {
+    String activation = activation(layer);
+    return "Dense(" + layer.intValue("features")
+        + (activation.equals("NONE") ? "" : ", " + activation.toLowerCase(Locale.ROOT)) + ")";
+  }
+
+  @Override
+  public ClassName paramsType() {
+    return Runtime.DENSE_PARAMS;
+  }
+
+  @Override
+  public List<ParamSlot> params(LayerSpec layer, Shape input) {
+    Dim in = input.last();
+    Dim out = Dim.of(layer.intValue("features"));
+    ParamSlot kernel = new ParamSlot("kernel", List.of(in, out),
+        CodeBlock.of("$T.lecunNormal()", Runtime.INITIALIZERS), true);
+    ParamSlot bias = layer.boolValue("useBias")
+        ? new ParamSlot("bias", List.of(out), CodeBlock.of("$T.zeros()", Runtime.INITIALIZERS), true)
+        : ParamSlot.absent("bias");
+    return List.of(kernel, bias);
+  }
+
+  @Override
+  public long flopsPerExample(LayerSpec layer, Shape input, Shape output) {
+    long rows = output.perExampleSize() / output.last().size();
+    long macs = rows * input.last().size() * output.last().size();
+    return 2 * macs + (layer.boolValue("useBias") ? rows * output.last().size() : 0);
+  }
+
+  @Override
+  public void forward(LayerSpec layer, Emitter.Forward e) {
+    CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
+    String activation = activation(layer);
+    if (activation.equals("NONE")) {
+      e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OP, e.input(), e.param("kernel"), bias, e.output());
+      return;
+    }
+    CodeBlock pre = e.scratch("Pre", null);
+    e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OP, e.input(), e.param("kernel"), bias, pre);
+    e.add("$T.forward($T.$L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation, pre, e.output());
+  }
+
+  @Override
+  public void backward(LayerSpec layer, Emitter.Backward e) {
+    CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
+    String activation = activation(layer);
+    CodeBlock dPre = e.gradOutput();
+    if (!activation.equals("NONE")) {
+      dPre = e.scratchGrad("Pre");
+      e.add("$T.backward($T.$L, $L, $L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation,
+          e.scratch("Pre"), e.output(), e.gradOutput(), dPre);
+    }
+    e.add("$T.backward($L, $L, $L, $L, $L, $L)", Runtime.DENSE_OP, e.input(), e.param("kernel"), dPre,
+        e.gradInput(), e.gradParam("kernel"), dBias);
+  }
+
+  private static String activation(LayerSpec layer) {
+    return layer.stringValue("activation");
+  }
+}

@@ -1,0 +1,54 @@
+package dev.kiln.processor.layers;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.processor.model.Shape;
+
+/**
+ * What a {@link LayerRule} sees while it writes code: expressions for its input, output,
+ * parameters and cotangents, and a way to add statements. The writer decides where buffers live.
+ */
+public final class Emitter {
+  private Emitter() {}
+
+  /** The context of a forward emission. */
+  public interface Forward {
+    CodeBlock input();
+
+    /** The buffer the layer writes its output into. */
+    CodeBlock output();
+
+    /** The parameter array of a slot, e.g. {@code p.hidden().kernel()}. */
+    CodeBlock param(String slot);
+
+    /** A further buffer kept for backward (a pre-activation), named after the output plus {@code suffix}. */
+    CodeBlock scratch(String suffix, Shape shape);
+
+    void add(String format, Object... args);
+  }
+
+  /** The context of a backward emission. */
+  public interface Backward {
+    CodeBlock input();
+
+    CodeBlock output();
+
+    CodeBlock param(String slot);
+
+    /** The cotangent of the output. */
+    CodeBlock gradOutput();
+
+    /** Where the input cotangent goes, or the literal {@code null} when no one needs it. */
+    CodeBlock gradInput();
+
+    /** The gradient array of a parameter slot. */
+    CodeBlock gradParam(String slot);
+
+    /** The forward scratch buffer of this name. */
+    CodeBlock scratch(String suffix);
+
+    /** A cotangent buffer shaped like the forward scratch buffer of this name. */
+    CodeBlock scratchGrad(String suffix);
+
+    void add(String format, Object... args);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.kiln.processor.layers;
+
+import dev.kiln.processor.model.Shape;
+
+/**
+ * A layer rule's verdict on an input shape: the output shape and a phrase saying how it came
+ * about ({@code "Dense(10) acts on the last axis: (B,28,28,32) -> (B,28,28,10)"}), or an error.
+ *
+ * @param attribute the annotation attribute an error is about, or null
+ */
+public record Inference(Shape output, String explanation, String error, String attribute) {
+  public static Inference ok(Shape output, String explanation) {
+    return new Inference(output, explanation, null, null);
+  }
+
+  public static Inference error(String attribute, String message) {
+    return new Inference(null, null, message, attribute);
+  }
+
+  public boolean failed() {
+    return error != null;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.kiln.processor.model;
+
+import dev.kiln.processor.layers.ParamSlot;
+import java.util.List;
+
+/**
+ * A model after shape inference: every value with its shape, the steps in forward order, the
+ * outputs and the parameters. Writers render it; nothing here depends on javac.
+ */
+public record Network(ModelSpec spec, Value input, List<Step> steps, List<Value> outputs, List<ComponentParams> params) {
+  public Network {
+    steps = List.copyOf(steps);
+    outputs = List.copyOf(outputs);
+    params = List.copyOf(params);
+  }
+
+  public long parameterCount() {
+    long n = 0;
+    for (ComponentParams p : params) {
+      n += p.subModel() != null ? p.subModel().parameterCount()
+          : p.slots().stream().mapToLong(ParamSlot::count).sum();
+    }
+    return n;
+  }
+
+  public boolean hasSingleOutput() {
+    return outputs.size() == 1;
+  }
+}

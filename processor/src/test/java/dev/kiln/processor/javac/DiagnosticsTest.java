@@ -1,0 +1,208 @@
+package dev.kiln.processor.javac;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.kiln.processor.KilnProcessor;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Every diagnostic the processor reports: its message, file and line. */
+class DiagnosticsTest {
+  private static final String IMPORTS = """
+      package test;
+      import dev.kiln.annotations.*;
+      import dev.kiln.runtime.nn.*;
+      """;
+
+  private static JavaFileObject source(String name, String body) {
+    return JavaFileObjects.forSourceString("test." + name, IMPORTS + body);
+  }
+
+  private static Compilation compile(JavaFileObject... sources) {
+    return javac().withProcessors(new KilnProcessor()).compile(sources);
+  }
+
+  @Test
+  void denseOnAnUnflattenedInputBreaksThePromisedOutput() {
+    JavaFileObject cnn = source("Unflattened", """
+        @Model(input = "28,28,32", output = "10")
+        public record Unflattened(
+            @Dense(features = 10) DenseParams dense) {}
+        """);
+    Compilation c = compile(cnn);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[kiln] dense produces (B,28,28,10) but Unflattened promises output (B,10)")
+        .inFile(cnn).onLineContaining("@Dense(features = 10)");
+    assertThat(c).hadErrorContaining("dense: Dense(10) acts on the last axis: (B,28,28,32) -> (B,28,28,10)");
+    assertThat(c).hadErrorContaining("add @Flatten before @Dense on dense to get (B,10)");
+  }
+
+  @Test
+  void reshapeToADifferentElementCount() {
+    JavaFileObject model = source("BadReshape", """
+        @Model(input = "784")
+        public record BadReshape(
+            @Dense(features = 3136) DenseParams project,
+            @Reshape({7, 7, 32}) NoParams grid) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining(
+            "grid: @Reshape(7,7,32) needs 1568 elements per example but its input (B,3136) has 3136")
+        .inFile(model).onLineContaining("@Reshape({7, 7, 32})");
+    assertThat(c).hadErrorContaining("project: Dense(3136) acts on the last axis: (B,784) -> (B,3136)");
+  }
+
+  @Test
+  void subModelWhoseInputDoesNotMatchWhatFeedsIt() {
+    JavaFileObject head = source("Head", """
+        @Model(input = "128", output = "10")
+        public record Head(@Dense(features = 10) DenseParams logits) {}
+        """);
+    JavaFileObject net = source("WithHead", """
+        @Model(input = "784", output = "10")
+        public record WithHead(
+            @Dense(features = 256) DenseParams hidden,
+            Head head) {}
+        """);
+    Compilation c = compile(head, net);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("head: the sub-model Head expects input (B,128) but receives (B,256)")
+        .inFile(net).onLineContaining("Head head");
+  }
+
+  @Test
+  void featuresMustBePositive() {
+    JavaFileObject model = source("ZeroFeatures", """
+        @Model(input = "4")
+        public record ZeroFeatures(
+            @Dense(features = 0) DenseParams dense) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("dense: @Dense needs a positive number of features, found 0")
+        .inFile(model).onLineContaining("features = 0");
+  }
+
+  @Test
+  void reshapeSizesMustBePositive() {
+    JavaFileObject model = source("NegativeReshape", """
+        @Model(input = "12")
+        public record NegativeReshape(
+            @Reshape({-1, 4}) NoParams grid) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("grid: @Reshape needs positive sizes, found (-1,4)")
+        .inFile(model).onLineContaining("@Reshape({-1, 4})");
+  }
+
+  @Test
+  void inputShapeMustParse() {
+    JavaFileObject model = source("BadInput", """
+        @Model(input = "28,x-1")
+        public record BadInput(@Dense(features = 2) DenseParams dense) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("@Model input: expected a positive size or a symbol, found \"x-1\" in \"28,x-1\"")
+        .inFile(model).onLineContaining("@Model(input = \"28,x-1\")");
+  }
+
+  @Test
+  void modelMustBeARecord() {
+    JavaFileObject model = source("NotARecord", """
+        @Model(input = "4")
+        public class NotARecord {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("@Model goes on a record, found class NotARecord")
+        .inFile(model).onLineContaining("@Model(input = \"4\")");
+  }
+
+  @Test
+  void componentTypeMustHoldTheLayersParameters() {
+    JavaFileObject model = source("WrongType", """
+        @Model(input = "4")
+        public record WrongType(
+            @Dense(features = 2) NoParams dense) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("dense holds @Dense's parameters, so its type must be DenseParams, found NoParams")
+        .inFile(model).onLineContaining("@Dense(features = 2) NoParams dense");
+  }
+
+  @Test
+  void oneComponentHoldsOneLayersParameters() {
+    JavaFileObject model = source("TwoDense", """
+        @Model(input = "4")
+        public record TwoDense(
+            @Dense(features = 3) @Dense(features = 2) DenseParams dense) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("dense has two layers with parameters, @Dense and @Dense");
+  }
+
+  @Test
+  void fromMustNameAnEarlierComponent() {
+    JavaFileObject model = source("BadFrom", """
+        @Model(input = "4")
+        public record BadFrom(
+            @Dense(features = 3) DenseParams hidden,
+            @From("hiden") @Dense(features = 2) DenseParams out) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("out reads from 'hiden', which is not an earlier component: expected \"input\" or one of [hidden]")
+        .inFile(model).onLineContaining("@From(\"hiden\")");
+  }
+
+  @Test
+  void declaredOutputCountMustMatch() {
+    JavaFileObject model = source("TwoHeads", """
+        @Model(input = "4", output = "2")
+        public record TwoHeads(
+            @Dense(features = 3) DenseParams hidden,
+            @Output @Dense(features = 2) DenseParams mean,
+            @Output @From("hidden") @Dense(features = 2) DenseParams logStd) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("TwoHeads declares 1 output shape(s) but has 2 output(s): [mean (B,2), logStd (B,2)]")
+        .inFile(model).onLineContaining("@Model(input = \"4\", output = \"2\")");
+  }
+
+  @Test
+  void unusedComponentIsAnError() {
+    JavaFileObject model = source("DeadBranch", """
+        @Model(input = "4")
+        public record DeadBranch(
+            @Dense(features = 3) DenseParams hidden,
+            @Dense(features = 5) DenseParams unused,
+            @From("hidden") @Dense(features = 2) DenseParams out) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("unused is computed but never used: feed it to a later component or mark it @Output")
+        .inFile(model).onLineContaining("DenseParams unused");
+  }
+
+  @Test
+  void denseNeedsAKnownLastAxis() {
+    JavaFileObject model = source("SymbolicFeatures", """
+        @Model(input = "T,F")
+        public record SymbolicFeatures(@Dense(features = 2) DenseParams dense) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("dense: @Dense needs a known size on the last axis to size its kernel, found (B,T,F)")
+        .inFile(model).onLineContaining("@Dense(features = 2)");
+  }
+}
