@@ -1,5 +1,6 @@
 package dev.kiln.runtime.data;
 
+import dev.kiln.runtime.random.JaxRandom;
 import dev.kiln.runtime.random.PRNGKey;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -7,9 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A dataset cut into batches, in an order drawn from a PRNG key each epoch (epoch {@code e} uses the
- * permutation of {@code foldIn(key, e)}, so a run is reproducible and every epoch is reshuffled) or
- * in dataset order without a key (for evaluation).
+ * A dataset cut into batches, in an order drawn from a PRNG key each epoch (epoch {@code e} uses
+ * {@code jax.random.permutation(fold_in(key, e), n)}, so a run is reproducible, matches JAX's order
+ * for the same key, and every epoch is reshuffled) or in dataset order without a key (for
+ * evaluation).
  *
  * <p>Rows are gathered into preallocated buffers: one pair for full batches and one for the last,
  * partial batch, both allocated once and reused for every batch of every epoch, so iterating
@@ -77,7 +79,7 @@ public final class Batches {
       }
       return identity;
     }
-    return PrngFallback.permutation(PrngFallback.foldIn(key, epoch), data.size());
+    return JaxRandom.permutation(key.foldIn(epoch), data.size());
   }
 
   /** The batches of epoch {@code epoch} (0-based); each batch reuses this object's buffers. */

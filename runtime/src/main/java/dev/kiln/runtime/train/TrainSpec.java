@@ -1,7 +1,6 @@
 package dev.kiln.runtime.train;
 
 import dev.kiln.runtime.data.Dataset;
-import dev.kiln.runtime.data.PrngFallback;
 import dev.kiln.runtime.loss.Loss;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.optim.Optimizer;
@@ -26,7 +25,7 @@ public final class TrainSpec<P extends Record> {
   Loss loss;
   Optimizer optimizer;
   int epochs = 1;
-  PRNGKey key = PrngFallback.of(0);
+  PRNGKey key = PRNGKey.of(0);
   P initialParams;
   Dataset test;
   final List<Metric> metrics = new ArrayList<>();
@@ -59,7 +58,7 @@ public final class TrainSpec<P extends Record> {
 
   /** The run's key as {@code PRNGKey(seed)}; see {@link #key}. */
   public void seed(long seed) {
-    this.key = PrngFallback.of(seed);
+    this.key = PRNGKey.of(seed);
   }
 
   /** The run's key; it is split into the parameter-initialisation key and the shuffling key. */

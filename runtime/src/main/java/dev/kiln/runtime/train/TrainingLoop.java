@@ -2,7 +2,6 @@ package dev.kiln.runtime.train;
 
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Batches;
-import dev.kiln.runtime.data.PrngFallback;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.model.TrainStep;
 import dev.kiln.runtime.random.PRNGKey;
@@ -41,7 +40,7 @@ final class TrainingLoop<P extends Record> {
   }
 
   TrainingResult<P> run() {
-    PRNGKey[] keys = PrngFallback.split(spec.key);
+    PRNGKey[] keys = spec.key.split();
     P params = spec.initialParams != null ? spec.initialParams : model.init(keys[0]);
     TrainStep<P> trainer = model.trainer(params, spec.loss, spec.optimizer);
     Batches batches = Batches.shuffled(spec.train, spec.batchSize, keys[1]).dropLast(spec.dropLast);
