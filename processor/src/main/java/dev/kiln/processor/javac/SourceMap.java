@@ -58,7 +58,8 @@ public final class SourceMap {
     }
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
       if (e.getKey().getSimpleName().contentEquals(attribute)) {
-        return e.getValue();
+        // javac cannot place a caret inside an array value; the annotation itself is the best spot
+        return e.getValue().getValue() instanceof java.util.List<?> ? null : e.getValue();
       }
     }
     return null;

@@ -67,11 +67,11 @@ public final class DenseRule implements LayerRule {
     CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
     String activation = activation(layer);
     if (activation.equals("NONE")) {
-      e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OP, e.input(), e.param("kernel"), bias, e.output());
+      e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), bias, e.output());
       return;
     }
     CodeBlock pre = e.scratch("Pre", null);
-    e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OP, e.input(), e.param("kernel"), bias, pre);
+    e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), bias, pre);
     e.add("$T.forward($T.$L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation, pre, e.output());
   }
 
@@ -85,7 +85,7 @@ public final class DenseRule implements LayerRule {
       e.add("$T.backward($T.$L, $L, $L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation,
           e.scratch("Pre"), e.output(), e.gradOutput(), dPre);
     }
-    e.add("$T.backward($L, $L, $L, $L, $L, $L)", Runtime.DENSE_OP, e.input(), e.param("kernel"), dPre,
+    e.add("$T.backward($L, $L, $L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), dPre,
         e.gradInput(), e.gradParam("kernel"), dBias);
   }
 

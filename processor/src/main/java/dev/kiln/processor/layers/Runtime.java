@@ -8,7 +8,7 @@ public final class Runtime {
   public static final ClassName ND4J = ClassName.get("org.nd4j.linalg.factory", "Nd4j");
   public static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");
   public static final ClassName ACTIVATION = ClassName.get("dev.kiln.annotations", "Activation");
-  public static final ClassName DENSE_OP = ClassName.get("dev.kiln.runtime.nn", "Dense");
+  public static final ClassName DENSE_OPS = ClassName.get("dev.kiln.runtime.nn", "DenseOps");
   public static final ClassName ACTIVATION_OPS = ClassName.get("dev.kiln.runtime.nn", "ActivationOps");
   public static final ClassName DENSE_PARAMS = ClassName.get("dev.kiln.runtime.nn", "DenseParams");
   public static final ClassName INITIALIZERS = ClassName.get("dev.kiln.runtime.random", "Initializers");

@@ -68,6 +68,7 @@ public final class ShapeChecker {
         previous = out;
       }
       List<Value> outputs = outputs(previous);
+      reportUnused(outputs);
       return problems.isEmpty()
           ? new Result(new Network(spec, input, steps, outputs, params), problems)
           : new Result(null, problems);
@@ -209,6 +210,18 @@ public final class ShapeChecker {
         }
       }
       return outputs;
+    }
+
+    /** A component whose result nothing reads would train nothing and hide a wiring mistake. */
+    private void reportUnused(List<Value> outputs) {
+      java.util.Set<Value> used = new java.util.HashSet<>(outputs);
+      steps.forEach(s -> used.add(s.input()));
+      for (ComponentSpec c : spec.components()) {
+        if (!used.contains(byComponent.get(c.name()))) {
+          problems.add(Problem.onComponent(c.name(), c.name()
+              + " is computed but never used: feed it to a later component or mark it @Output"));
+        }
+      }
     }
 
     private String hint(Shape promised, Shape found, ComponentSpec c) {

@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * inputs of rank above 2 are viewed, not copied, as matrices (see {@link Reshapes#asMatrix}). Works
  * for float32 and float64 alike, as long as all arrays share one type.
  */
-public final class Dense {
-  private Dense() {}
+public final class DenseOps {
+  private DenseOps() {}
 
   /**
    * {@code out = x K + b} on the last axis.

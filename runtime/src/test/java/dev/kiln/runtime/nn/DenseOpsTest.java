@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class DenseTest {
+class DenseOpsTest {
   private static final Parity P = Parity.ops();
 
   @Test
@@ -29,13 +29,13 @@ class DenseTest {
     assertEquals(DataType.FLOAT, x.dataType());
 
     INDArray y = Nd4j.valueArrayOf(new long[] {3, 5}, Double.NaN, DataType.FLOAT);
-    Dense.forward(x, kernel, bias, y);
+    DenseOps.forward(x, kernel, bias, y);
     assertClose("y", P.get("dense/y"), y, OUTPUT_TOL);
 
     INDArray dx = Nd4j.create(DataType.FLOAT, 3, 4);
     INDArray dKernel = Nd4j.create(DataType.FLOAT, 4, 5);
     INDArray dBias = Nd4j.create(DataType.FLOAT, 5);
-    Dense.backward(x, kernel, ct, dx, dKernel, dBias);
+    DenseOps.backward(x, kernel, ct, dx, dKernel, dBias);
     assertClose("grad/kernel", P.get("dense/grad/kernel"), dKernel, GRAD_TOL);
     assertClose("grad/bias", P.get("dense/grad/bias"), dBias, GRAD_TOL);
     assertClose("grad_x", P.get("dense/grad_x"), dx, GRAD_TOL);
@@ -69,7 +69,7 @@ class DenseTest {
         .check(
             p -> {
               INDArray y = Nd4j.create(DataType.DOUBLE, yShape);
-              Dense.forward(p.get("x"), p.get("kernel"), p.get("bias"), y);
+              DenseOps.forward(p.get("x"), p.get("kernel"), p.get("bias"), y);
               return y;
             },
             (p, ct) -> {
@@ -79,7 +79,7 @@ class DenseTest {
               if (useBias) {
                 g.put("bias", Nd4j.create(DataType.DOUBLE, out));
               }
-              Dense.backward(p.get("x"), p.get("kernel"), ct, g.get("x"), g.get("kernel"), g.get("bias"));
+              DenseOps.backward(p.get("x"), p.get("kernel"), ct, g.get("x"), g.get("kernel"), g.get("bias"));
               return g;
             });
   }
@@ -97,8 +97,8 @@ class DenseTest {
     INDArray dKernel = Nd4j.valueArrayOf(new long[] {4, 6}, 7.0, DataType.DOUBLE);
     INDArray dBias = Nd4j.valueArrayOf(new long[] {6}, 7.0, DataType.DOUBLE);
     INDArray yBefore = y;
-    Dense.forward(x, kernel, bias, y);
-    Dense.backward(x, kernel, ct, dx, dKernel, dBias);
+    DenseOps.forward(x, kernel, bias, y);
+    DenseOps.backward(x, kernel, ct, dx, dKernel, dBias);
     assertSame(yBefore, y);
 
     INDArray x2 = x.reshape(6, 4);
@@ -110,7 +110,7 @@ class DenseTest {
 
     // dx == null skips the input gradient; the others are still written.
     dKernel.assign(7.0);
-    Dense.backward(x, kernel, ct, null, dKernel, null);
+    DenseOps.backward(x, kernel, ct, null, dKernel, null);
     assertClose("dKernel without dx", x2.transpose().mmul(ct2), dKernel, 1e-12);
   }
 
@@ -121,14 +121,14 @@ class DenseTest {
     INDArray ct = GradientCheck.randn(11, 5, 3);
     INDArray y64 = Nd4j.create(DataType.DOUBLE, 5, 3);
     DenseParams g64 = new DenseParams(Nd4j.create(DataType.DOUBLE, 4, 3), Nd4j.create(DataType.DOUBLE, 3));
-    Dense.forward(x, p, y64);
-    Dense.backward(x, p, ct, null, g64);
+    DenseOps.forward(x, p, y64);
+    DenseOps.backward(x, p, ct, null, g64);
 
     DenseParams p32 = new DenseParams(p.kernel().castTo(DataType.FLOAT), p.bias().castTo(DataType.FLOAT));
     INDArray y32 = Nd4j.create(DataType.FLOAT, 5, 3);
     DenseParams g32 = new DenseParams(Nd4j.create(DataType.FLOAT, 4, 3), Nd4j.create(DataType.FLOAT, 3));
-    Dense.forward(x.castTo(DataType.FLOAT), p32, y32);
-    Dense.backward(x.castTo(DataType.FLOAT), p32, ct.castTo(DataType.FLOAT), null, g32);
+    DenseOps.forward(x.castTo(DataType.FLOAT), p32, y32);
+    DenseOps.backward(x.castTo(DataType.FLOAT), p32, ct.castTo(DataType.FLOAT), null, g32);
     assertClose("y", y64, y32, 1e-6);
     assertClose("dKernel", g64.kernel(), g32.kernel(), 1e-6);
     assertClose("dBias", g64.bias(), g32.bias(), 1e-6);
@@ -138,13 +138,13 @@ class DenseTest {
   void rejectsMismatchedShapesAndNonViewableOutputs() {
     INDArray kernel = Nd4j.create(DataType.DOUBLE, 4, 3);
     assertThrows(IllegalArgumentException.class,
-        () -> Dense.forward(Nd4j.create(DataType.DOUBLE, 2, 5), kernel, null, Nd4j.create(DataType.DOUBLE, 2, 3)));
+        () -> DenseOps.forward(Nd4j.create(DataType.DOUBLE, 2, 5), kernel, null, Nd4j.create(DataType.DOUBLE, 2, 3)));
     assertThrows(IllegalArgumentException.class,
-        () -> Dense.forward(Nd4j.create(DataType.DOUBLE, 2, 4), kernel, null, Nd4j.create(DataType.DOUBLE, 3, 3)));
+        () -> DenseOps.forward(Nd4j.create(DataType.DOUBLE, 2, 4), kernel, null, Nd4j.create(DataType.DOUBLE, 3, 3)));
     // A permuted rank-3 output cannot be viewed as a matrix: refuse rather than write into a copy.
     INDArray permuted = Nd4j.create(DataType.DOUBLE, 2, 2, 2).permute(1, 0, 2);
     assertThrows(IllegalArgumentException.class,
-        () -> Dense.forward(Nd4j.create(DataType.DOUBLE, 2, 2, 4), Nd4j.create(DataType.DOUBLE, 4, 2), null, permuted));
+        () -> DenseOps.forward(Nd4j.create(DataType.DOUBLE, 2, 2, 4), Nd4j.create(DataType.DOUBLE, 4, 2), null, permuted));
   }
 
   /** Generated code may carve buffers out of one arena: outputs that are offset views work. */
@@ -159,8 +159,8 @@ class DenseTest {
     INDArray dKernel = arena.get(interval(30, 50)).reshape('c', true, 4, 5);
     INDArray dBias = arena.get(interval(51, 56));
     INDArray dx = arena.get(interval(60, 72)).reshape('c', true, 3, 4);
-    Dense.forward(x, kernel, bias, y);
-    Dense.backward(x, kernel, ct, dx, dKernel, dBias);
+    DenseOps.forward(x, kernel, bias, y);
+    DenseOps.backward(x, kernel, ct, dx, dKernel, dBias);
     assertClose("y", x.mmul(kernel).addRowVector(bias), arena.get(interval(7, 22)).reshape(3, 5), 1e-12);
     assertClose("dKernel", x.transpose().mmul(ct), arena.get(interval(30, 50)).reshape(4, 5), 1e-12);
     assertClose("dBias", ct.sum(0), arena.get(interval(51, 56)), 1e-12);
