@@ -2,11 +2,13 @@ package dev.kiln.runtime.train;
 
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Batches;
+import dev.kiln.runtime.io.ParameterFiles;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.model.TrainStep;
 import dev.kiln.runtime.random.PRNGKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,7 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Runs a validated {@link TrainSpec}: splits the key into an initialisation key and a shuffling key,
  * then for each epoch feeds shuffled batches to the model's compiled {@link TrainStep}, stops with
  * {@link TrainingDivergedException} at the first non-finite loss, evaluates on the test set in
- * batches, calls the callbacks, saves checkpoints and finally draws the loss curve.
+ * batches, calls the callbacks, saves checkpoints (atomically, with {@link ParameterFiles}; resume with
+ * {@code initialParams(model.fromFlax(ParameterFiles.load(path)))}) and finally draws the loss curve.
  */
 final class TrainingLoop<P extends Record> {
   private final ModelDefinition<P> model;
@@ -131,7 +134,8 @@ final class TrainingLoop<P extends Record> {
 
   private void save(TrainStep<P> trainer) {
     try {
-      Checkpoint.save(checkpointFile, model.toFlax(trainer.params()));
+      Files.createDirectories(checkpointFile.toAbsolutePath().getParent());
+      ParameterFiles.save(checkpointFile, model.toFlax(trainer.params()));
     } catch (IOException e) {
       throw new UncheckedIOException("writing checkpoint " + checkpointFile + ": " + e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.io.ParameterFiles;
 import dev.kiln.runtime.loss.Loss;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class TrainTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertTrue(Files.size(png) > 1000 && image.getWidth() > 500 && image.getHeight() > 300);
 
-    Map<String, INDArray> saved = Checkpoint.load(dir.resolve("ckpt/checkpoint.npz"));
+    Map<String, INDArray> saved = ParameterFiles.load(dir.resolve("ckpt/checkpoint.npz"));
     assertEquals(run.params().kernel(), saved.get("dense/kernel"));
     assertEquals(run.params().bias(), saved.get("dense/bias"));
   }
@@ -131,7 +132,7 @@ class TrainTest {
     assertEquals(2, e.epoch());
     assertTrue(e.getMessage().contains("step 13 (epoch 2)"), e.getMessage());
     assertTrue(e.getMessage().contains("after step 12"), e.getMessage());
-    Map<String, INDArray> saved = Checkpoint.load(dir.resolve("ckpt/checkpoint.npz"));
+    Map<String, INDArray> saved = ParameterFiles.load(dir.resolve("ckpt/checkpoint.npz"));
     for (double v : saved.get("dense/kernel").ravel().toDoubleVector()) {
       assertTrue(Double.isFinite(v), "checkpoint holds the last good parameters");
     }
