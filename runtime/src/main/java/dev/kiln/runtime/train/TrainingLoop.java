@@ -1,0 +1,151 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.runtime.data.Batch;
+import dev.kiln.runtime.data.Batches;
+import dev.kiln.runtime.io.ParameterFiles;
+import dev.kiln.runtime.model.ModelDefinition;
+import dev.kiln.runtime.model.TrainStep;
+import dev.kiln.runtime.random.PRNGKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Runs a validated {@link TrainSpec}: splits the key into an initialisation key and a shuffling key,
+ * then for each epoch feeds shuffled batches to the model's compiled {@link TrainStep}, stops with
+ * {@link TrainingDivergedException} at the first non-finite loss, evaluates on the test set in
+ * batches, calls the callbacks, saves checkpoints (atomically, with {@link ParameterFiles}; resume with
+ * {@code initialParams(model.fromFlax(ParameterFiles.load(path)))}) and finally draws the loss curve.
+ */
+final class TrainingLoop<P extends Record> {
+  private final ModelDefinition<P> model;
+  private final TrainSpec<P> spec;
+  private final History history = new History();
+  private final Path checkpointFile;
+  private String lastCheckpoint;
+  private long lastSaveNanos;
+  private INDArray predictions;
+
+  TrainingLoop(ModelDefinition<P> model, TrainSpec<P> spec) {
+    this.model = model;
+    this.spec = spec;
+    boolean checkpoints = spec.checkpointDir != null || spec.checkpointEvery != null;
+    Path dir = spec.checkpointDir != null ? spec.checkpointDir : Path.of("checkpoints", model.name());
+    this.checkpointFile = checkpoints ? dir.resolve("checkpoint.npz") : null;
+  }
+
+  TrainingResult<P> run() {
+    PRNGKey[] keys = spec.key.split();
+    P params = spec.initialParams != null ? spec.initialParams : model.init(keys[0]);
+    TrainStep<P> trainer = model.trainer(params, spec.loss, spec.optimizer);
+    Batches batches = Batches.shuffled(spec.train, spec.batchSize, keys[1]).dropLast(spec.dropLast);
+    Batches testBatches = spec.test == null ? null : Batches.sequential(spec.test, spec.batchSize);
+    lastSaveNanos = System.nanoTime();
+    try {
+      long step = 0;
+      for (int epoch = 1; epoch <= spec.epochs; epoch++) {
+        ProgressBar bar = spec.progress ? ProgressBar.onConsole("epoch " + epoch + "/" + spec.epochs,
+            batches.count(), ProgressBar.Unit.COUNT, "img/s") : null;
+        double lossSum = 0;
+        int count = 0;
+        for (Iterator<Batch> it = batches.epoch(epoch - 1); it.hasNext(); ) {
+          Batch batch = it.next();
+          double loss = trainer.step(batch.features(), batch.labels());
+          step++;
+          if (!Double.isFinite(loss)) {
+            if (bar != null) {
+              bar.finish();
+            }
+            throw new TrainingDivergedException(epoch, step, loss, lastCheckpoint);
+          }
+          history.recordStep(loss);
+          lossSum += loss;
+          count++;
+          for (Callback c : spec.callbacks) {
+            c.onStep(epoch, step, loss);
+          }
+          if (bar != null) {
+            bar.status(String.format(Locale.ROOT, "loss %.4f", loss));
+            bar.advance(1, batch.size());
+          }
+          if (checkpointFile != null && spec.checkpointEvery != null
+              && System.nanoTime() - lastSaveNanos >= spec.checkpointEvery.toNanos()) {
+            save(trainer);
+          }
+        }
+        if (bar != null) {
+          bar.finish();
+        }
+        Map<String, Double> figures = new LinkedHashMap<>();
+        figures.put("train_loss", lossSum / count);
+        if (testBatches != null) {
+          evaluate(trainer, testBatches, figures);
+        }
+        history.recordEpoch(figures);
+        if (spec.progress) {
+          System.err.println(summary(epoch, figures));
+        }
+        for (Callback c : spec.callbacks) {
+          c.onEpochEnd(epoch, history.epochs().get(epoch - 1));
+        }
+        if (checkpointFile != null) {
+          save(trainer);
+        }
+      }
+    } finally {
+      if (spec.lossCurve != null && history.steps() > 0) {
+        try {
+          LossCurve.writePng(history, spec.lossCurve);
+        } catch (IOException e) {
+          throw new UncheckedIOException("writing the loss curve " + spec.lossCurve + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return new TrainingResult<>(trainer.params(), history);
+  }
+
+  /** Predicts the whole test set batch by batch into one array, then computes loss and metrics. */
+  private void evaluate(TrainStep<P> trainer, Batches testBatches, Map<String, Double> figures) {
+    int from = 0;
+    for (Iterator<Batch> it = testBatches.epoch(0); it.hasNext(); ) {
+      Batch batch = it.next();
+      INDArray out = trainer.predict(batch.features());
+      if (predictions == null) {
+        long[] shape = out.shape().clone();
+        shape[0] = spec.test.size();
+        predictions = Nd4j.create(out.dataType(), shape, 'c');
+      }
+      predictions.get(NDArrayIndex.interval(from, from + batch.size())).assign(out);
+      from += batch.size();
+    }
+    figures.put("test_loss", spec.loss.value(predictions, spec.test.labels()));
+    for (Metric m : spec.metrics) {
+      figures.put("test_" + m.name(), m.compute(predictions, spec.test.labels()));
+    }
+  }
+
+  private void save(TrainStep<P> trainer) {
+    try {
+      Files.createDirectories(checkpointFile.toAbsolutePath().getParent());
+      ParameterFiles.save(checkpointFile, model.toFlax(trainer.params()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+    }
+    lastCheckpoint = checkpointFile + " (after step " + history.steps() + ")";
+    lastSaveNanos = System.nanoTime();
+  }
+
+  private String summary(int epoch, Map<String, Double> figures) {
+    StringBuilder s = new StringBuilder("epoch ").append(epoch).append('/').append(spec.epochs).append(':');
+    figures.forEach((name, value) -> s.append(String.format(Locale.ROOT, "  %s %.4f", name, value)));
+    return s.toString();
+  }
+}
