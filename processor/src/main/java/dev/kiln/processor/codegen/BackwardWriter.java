@@ -22,6 +22,8 @@ final class BackwardWriter {
   private final Map<String, Integer> expected = new HashMap<>();
   private final Map<String, Integer> received = new HashMap<>();
   private final Map<String, CodeBlock> grads = new HashMap<>();
+  /** Values whose cotangent matters only when the caller wants the input's (no parameter before them). */
+  private final java.util.Set<String> inputOnly = new java.util.HashSet<>();
 
   BackwardWriter(Network network, Buffers buffers) {
     this.network = network;
@@ -30,8 +32,14 @@ final class BackwardWriter {
 
   /** The body of {@code backward(p, t, dOutput(s), g, needInputGradient)}, including its return. */
   CodeBlock body() {
+    inputOnly.add(network.input().name());
     for (Step step : network.steps()) {
       expected.merge(step.input().name(), 1, Integer::sum);
+      boolean hasParameters = step.isSubModel() ? step.subModel().parameterCount() > 0
+          : !step.rule().paramsType().equals(dev.kiln.processor.layers.LayerRule.NO_PARAMS);
+      if (inputOnly.contains(step.input().name()) && !hasParameters) {
+        inputOnly.add(step.output().name());
+      }
     }
     for (Value out : network.outputs()) {
       expected.merge(out.name(), 1, Integer::sum);
@@ -49,15 +57,19 @@ final class BackwardWriter {
       Step step = steps.get(i);
       code.add("// $L: $L\n", step.component().name(), step.description());
       CodeBlock gradOut = grads.get(step.output().name());
-      boolean isInput = step.input() == network.input();
+      boolean optional = inputOnly.contains(step.input().name());
       if (step.isSubModel()) {
         CodeBlock call = CodeBlock.of("$T.INSTANCE.backward(p.$L(), t.$L, $L, g.$L(), $L)",
             Names.model(step.subModel().spec()), step.component().name(), Names.subTape(step.component().name()),
-            gradOut, step.component().name(), isInput ? "needInputGradient" : "true");
+            gradOut, step.component().name(), optional ? "needInputGradient" : "true");
         contributeValue(step.input(), call, true);
       } else if (step.rule().outputIsView()) {
         contributeValue(step.input(), step.rule().view(step.layer(), gradOut,
             Names.dims(step.input().shape(), "t")), false);
+      } else if (inputOnly.contains(step.output().name())) {
+        code.beginControlFlow("if (needInputGradient)");
+        contributeByRule(step, gradOut);
+        code.endControlFlow();
       } else {
         contributeByRule(step, gradOut);
       }
@@ -71,7 +83,7 @@ final class BackwardWriter {
   private void contributeValue(Value target, CodeBlock expression, boolean sideEffects) {
     int count = received.merge(target.name(), 1, Integer::sum);
     boolean shared = expected.get(target.name()) > 1;
-    boolean optional = target == network.input();
+    boolean optional = inputOnly.contains(target.name());
     if (!shared) {
       if (sideEffects) {
         String local = Names.grad(target);
@@ -104,7 +116,7 @@ final class BackwardWriter {
     Value target = step.input();
     int count = received.merge(target.name(), 1, Integer::sum);
     boolean shared = expected.get(target.name()) > 1;
-    boolean optional = target == network.input();
+    boolean optional = inputOnly.contains(target.name());
     String sum = Names.grad(target);
     String buffer = shared && count > 1 ? Names.gradAccumulator(target) : sum;
     buffers.own(buffer, target.shape());
