@@ -1,0 +1,268 @@
+package dev.kiln.runtime.nn;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Flax's 2-D {@code nn.Conv} on NHWC inputs with an HWIO kernel: {@code x [N, H, W, C]}, {@code K
+ * [kh, kw, C, O]}, {@code b [O]}, strides {@code (sh, sw)}, kernel dilation {@code (dh, dw)} and a
+ * {@link Padding} whose {@code (lo, hi)} per axis zero-pads {@code x} to {@code xp}:
+ *
+ * <pre>
+ *   forward:   y[n,i,j,o] = b[o] + sum_{a,c,ch} xp[n, i sh + a dh, j sw + c dw, ch] K[a,c,ch,o]
+ *   backward:  given G = dL/dy
+ *              dL/dK[a,c,ch,o] = sum_{n,i,j} xp[n, i sh + a dh, j sw + c dw, ch] G[n,i,j,o]
+ *              dL/db[o]        = sum_{n,i,j} G[n,i,j,o]
+ *              dL/dxp[n,p,q,ch] = sum over (i,a) with i sh + a dh = p and (j,c) with j sw + c dw = q
+ *                                 of K[a,c,ch,o] G[n,i,j,o];  dL/dx = dL/dxp without the padding
+ * </pre>
+ *
+ * <p>Output sizes follow {@link #outputSize}. The native ops are libnd4j's {@code conv2d} and {@code
+ * conv2d_bp} (NHWC, weight format 0 = HWIO, so Flax's kernel is used as stored): {@code SAME} maps to
+ * their {@code isSameMode} (whose padding split equals XLA's, also for even sizes with stride 2), a
+ * symmetric explicit padding to their padding arguments. libnd4j pads symmetrically only, so an
+ * asymmetric explicit padding zero-pads {@code x} into a scratch buffer and convolves it {@code
+ * VALID}; its gradient is the interior of the padded input's gradient.
+ *
+ * <p>Every result is written into an array the caller gives. The only other buffer is the optional
+ * {@code scratch} of {@link #scratchShape}: needed by {@code forward} for an asymmetric padding and
+ * by {@code backward} for an asymmetric padding or when {@code dx} is skipped (libnd4j always
+ * computes the input gradient). Passing {@code null} there allocates it on each call. Works for
+ * float32 and float64, as long as all arrays share one type.
+ */
+public final class ConvOps {
+  private ConvOps() {}
+
+  /**
+   * The output size along one spatial axis, Flax's rule ({@link Padding} gives the formulas):
+   * {@code SAME}: {@code ceil(in / stride)}; {@code VALID}: {@code ceil((in - (kernel - 1) dilation)
+   * / stride)}; explicit {@code (lo, hi)}: {@code floor((in + lo + hi - (kernel - 1) dilation - 1) /
+   * stride) + 1}.
+   *
+   * @param axis 0 for the height, 1 for the width (selects the explicit padding's pair)
+   * @throws IllegalArgumentException if no window fits
+   */
+  public static long outputSize(long in, int kernel, int stride, Padding padding, int dilation, int axis) {
+    if (kernel < 1 || stride < 1 || dilation < 1) {
+      throw new IllegalArgumentException(
+          "kernel, stride and dilation must be >= 1, got " + kernel + ", " + stride + ", " + dilation);
+    }
+    long dk = (long) (kernel - 1) * dilation + 1;
+    long out;
+    if (padding instanceof Padding.Explicit e) {
+      long padded = in + e.lo(axis) + e.hi(axis);
+      out = padded < dk ? 0 : (padded - dk) / stride + 1;
+    } else {
+      out = Math.floorDiv(in + stride - 1, stride);
+    }
+    if (out < 1) {
+      throw new IllegalArgumentException(
+          "a window of " + dk + " (kernel " + kernel + ", dilation " + dilation
+              + ") does not fit an axis of " + in + " with padding " + padding);
+    }
+    return out;
+  }
+
+  /** The NHWC output shape {@code [N, outH, outW, O]} for an input and an HWIO kernel shape. */
+  public static long[] outputShape(long[] xShape, long[] kernelShape, int[] strides, Padding padding, int[] dilation) {
+    if (xShape.length != 4 || kernelShape.length != 4 || xShape[3] != kernelShape[2]) {
+      throw new IllegalArgumentException(
+          "Conv needs x [N, H, W, C] and kernel [kh, kw, C, O], got " + Arrays.toString(xShape)
+              + " and " + Arrays.toString(kernelShape));
+    }
+    return new long[] {
+      xShape[0],
+      outputSize(xShape[1], (int) kernelShape[0], strides[0], padding, dilation[0], 0),
+      outputSize(xShape[2], (int) kernelShape[1], strides[1], padding, dilation[1], 1),
+      kernelShape[3]
+    };
+  }
+
+  /**
+   * The shape of the {@code scratch} buffer: {@code [2, N, H + top + bottom, W + left + right, C]}
+   * for an asymmetric explicit padding (the padded input and its gradient), otherwise {@code [1, N,
+   * H, W, C]} (a sink for the input gradient that {@code backward} is told to skip).
+   */
+  public static long[] scratchShape(long[] xShape, Padding padding) {
+    if (padding instanceof Padding.Explicit e && !e.isSymmetric()) {
+      return new long[] {
+        2, xShape[0], xShape[1] + e.top() + e.bottom(), xShape[2] + e.left() + e.right(), xShape[3]
+      };
+    }
+    return new long[] {1, xShape[0], xShape[1], xShape[2], xShape[3]};
+  }
+
+  /** {@link #forward(INDArray, INDArray, INDArray, int[], Padding, int[], INDArray, INDArray)} allocating any scratch. */
+  public static void forward(
+      INDArray x, INDArray kernel, INDArray bias, int[] strides, Padding padding, int[] dilation, INDArray out) {
+    forward(x, kernel, bias, strides, padding, dilation, out, null);
+  }
+
+  /**
+   * {@code out = conv(x, K) + b}.
+   *
+   * @param x {@code [N, H, W, C]}
+   * @param kernel {@code [kh, kw, C, O]}
+   * @param bias {@code [O]}, or {@code null} without a bias
+   * @param strides {@code (sh, sw)}
+   * @param dilation kernel dilation {@code (dh, dw)}; {@code (1, 1)} for none
+   * @param out {@code [N, outH, outW, O]} ({@link #outputShape}); overwritten
+   * @param scratch {@link #scratchShape}, or {@code null}: used only for an asymmetric padding
+   */
+  public static void forward(
+      INDArray x, INDArray kernel, INDArray bias, int[] strides, Padding padding, int[] dilation,
+      INDArray out, INDArray scratch) {
+    requireShape("output", outputShape(x.shape(), kernel.shape(), strides, padding, dilation), out);
+    INDArray input = asymmetric(padding) ? padInto(x, (Padding.Explicit) padding, slot(scratch, x, padding, 0)) : x;
+    exec(
+        DynamicCustomOp.builder("conv2d")
+            .addInputs(bias == null ? new INDArray[] {input, kernel} : new INDArray[] {input, kernel, bias})
+            .addOutputs(out),
+        kernel, strides, padding, dilation);
+  }
+
+  /** {@link #backward(INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, int[], Padding, int[], INDArray)} allocating any scratch. */
+  public static void backward(
+      INDArray x, INDArray kernel, INDArray dOut, INDArray dx, INDArray dKernel, INDArray dBias,
+      int[] strides, Padding padding, int[] dilation) {
+    backward(x, kernel, dOut, dx, dKernel, dBias, strides, padding, dilation, null);
+  }
+
+  /**
+   * The gradients of a scalar loss {@code L} given {@code dOut = dL/dout}; each is overwritten, not
+   * accumulated.
+   *
+   * @param x the forward input {@code [N, H, W, C]}
+   * @param kernel {@code [kh, kw, C, O]}
+   * @param dOut {@code [N, outH, outW, O]}
+   * @param dx receives {@code dL/dx}, shaped like {@code x}; {@code null} skips it (the first layer
+   *     of a model needs none)
+   * @param dKernel receives {@code dL/dK}, shaped like the kernel
+   * @param dBias receives {@code dL/db = sum of dOut over N, H, W}, {@code [O]}; {@code null}
+   *     without a bias
+   * @param scratch {@link #scratchShape}, or {@code null}: used for an asymmetric padding or a
+   *     skipped {@code dx}
+   */
+  public static void backward(
+      INDArray x, INDArray kernel, INDArray dOut, INDArray dx, INDArray dKernel, INDArray dBias,
+      int[] strides, Padding padding, int[] dilation, INDArray scratch) {
+    requireShape("output gradient", outputShape(x.shape(), kernel.shape(), strides, padding, dilation), dOut);
+    requireShape("kernel gradient", kernel.shape(), dKernel);
+    if (dx != null) {
+      requireShape("input gradient", x.shape(), dx);
+    }
+    INDArray input = x;
+    INDArray inputGrad = dx;
+    if (asymmetric(padding)) {
+      input = padInto(x, (Padding.Explicit) padding, slot(scratch, x, padding, 0));
+      inputGrad = slot(scratch, x, padding, 1);
+    } else if (dx == null) {
+      inputGrad = slot(scratch, x, padding, 0);
+    }
+    // Without the bias input conv2d_bp gives [dx, dK]; dL/db does not depend on b.
+    exec(
+        DynamicCustomOp.builder("conv2d_bp").addInputs(input, kernel, dOut).addOutputs(inputGrad, dKernel),
+        kernel, strides, padding, dilation);
+    if (asymmetric(padding) && dx != null) {
+      dx.assign(interior(inputGrad, (Padding.Explicit) padding, x));
+    }
+    if (dBias != null) {
+      Reshapes.asMatrix(dOut, kernel.size(3), "Conv output gradient").sum(dBias, 0);
+    }
+  }
+
+  /** {@link #forward} with the parameters as a record. */
+  public static void forward(
+      INDArray x, ConvParams params, int[] strides, Padding padding, int[] dilation, INDArray out, INDArray scratch) {
+    forward(x, params.kernel(), params.bias(), strides, padding, dilation, out, scratch);
+  }
+
+  /** {@link #backward} with the parameters and their gradients as records. */
+  public static void backward(
+      INDArray x, ConvParams params, INDArray dOut, INDArray dx, ConvParams grads,
+      int[] strides, Padding padding, int[] dilation, INDArray scratch) {
+    backward(x, params.kernel(), dOut, dx, grads.kernel(), grads.bias(), strides, padding, dilation, scratch);
+  }
+
+  /**
+   * Runs a conv op with {@link #iArgs}. A dilated one runs with libnd4j's platform helpers off: the
+   * oneDNN helper fails on every dilated float32 convolution ("could not create a descriptor for a
+   * dilated convolution forward propagation primitive"), while the generic implementation matches
+   * Flax. The switch is process-wide; it is restored afterwards.
+   */
+  private static void exec(
+      DynamicCustomOp.DynamicCustomOpsBuilder op, INDArray kernel, int[] strides, Padding padding, int[] dilation) {
+    op.addIntegerArguments(iArgs(kernel, strides, padding, dilation));
+    if (dilation[0] == 1 && dilation[1] == 1) {
+      Nd4j.exec(op.build());
+      return;
+    }
+    Environment env = Nd4j.getEnvironment();
+    boolean helpers = env.helpersAllowed();
+    env.allowHelpers(false);
+    try {
+      Nd4j.exec(op.build());
+    } finally {
+      env.allowHelpers(helpers);
+    }
+  }
+
+  /**
+   * libnd4j's conv arguments {@code [kH, kW, sH, sW, pH, pW, dH, dW, isSameMode, dataFormat = 1
+   * (NHWC), wFormat = 0 (HWIO)]}; an asymmetric padding has been applied already (so VALID).
+   */
+  private static int[] iArgs(INDArray kernel, int[] strides, Padding padding, int[] dilation) {
+    boolean same = padding instanceof Padding.Same;
+    int pH = 0;
+    int pW = 0;
+    if (padding instanceof Padding.Explicit e && e.isSymmetric()) {
+      pH = e.top();
+      pW = e.left();
+    }
+    return new int[] {
+      (int) kernel.size(0), (int) kernel.size(1), strides[0], strides[1], pH, pW, dilation[0], dilation[1],
+      same ? 1 : 0, 1, 0
+    };
+  }
+
+  private static boolean asymmetric(Padding padding) {
+    return padding instanceof Padding.Explicit e && !e.isSymmetric();
+  }
+
+  /** Slot {@code i} of the scratch buffer (allocated if {@code null}), shaped like one input. */
+  private static INDArray slot(INDArray scratch, INDArray x, Padding padding, int i) {
+    long[] shape = scratchShape(x.shape(), padding);
+    if (scratch == null) {
+      return Nd4j.create(x.dataType(), Arrays.copyOfRange(shape, 1, 5));
+    }
+    requireShape("scratch", shape, scratch);
+    return scratch.get(point(i), all(), all(), all(), all());
+  }
+
+  /** {@code padded = x} zero-padded by {@code p}; returns {@code padded}. */
+  private static INDArray padInto(INDArray x, Padding.Explicit p, INDArray padded) {
+    padded.assign(0);
+    interior(padded, p, x).assign(x);
+    return padded;
+  }
+
+  /** The view of {@code padded} that holds {@code x}. */
+  private static INDArray interior(INDArray padded, Padding.Explicit p, INDArray x) {
+    return padded.get(
+        all(), interval(p.top(), p.top() + x.size(1)), interval(p.left(), p.left() + x.size(2)), all());
+  }
+
+  private static void requireShape(String what, long[] expected, INDArray a) {
+    if (!Arrays.equals(expected, a.shape())) {
+      throw new IllegalArgumentException(
+          "Conv " + what + " must be " + Arrays.toString(expected) + ", got " + Arrays.toString(a.shape()));
+    }
+  }
+}
