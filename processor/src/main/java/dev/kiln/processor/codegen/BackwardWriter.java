@@ -121,7 +121,7 @@ final class BackwardWriter {
     String buffer = shared && count > 1 ? Names.gradAccumulator(target) : sum;
     buffers.own(buffer, target.shape());
     CodeBlock into = optional ? CodeBlock.of("(needInputGradient ? t.$L : null)", buffer) : CodeBlock.of("t.$L", buffer);
-    step.rule().backward(step.layer(), new Context(step, gradOut, into));
+    step.rule().backward(step.layer(), new Context(step, gradOut, into, optional));
     if (shared && count > 1) {
       buffers.own(sum, target.shape());
       code.addStatement(optional ? "if (needInputGradient) t.$L.addi(t.$L)" : "t.$L.addi(t.$L)", sum, buffer);
@@ -133,16 +133,23 @@ final class BackwardWriter {
     private final Step step;
     private final CodeBlock gradOut;
     private final CodeBlock gradIn;
+    private final boolean gradInOptional;
 
-    Context(Step step, CodeBlock gradOut, CodeBlock gradIn) {
+    Context(Step step, CodeBlock gradOut, CodeBlock gradIn, boolean gradInOptional) {
       this.step = step;
       this.gradOut = gradOut;
       this.gradIn = gradIn;
+      this.gradInOptional = gradInOptional;
     }
 
     @Override
     public CodeBlock input() {
       return Names.value(step.input());
+    }
+
+    @Override
+    public dev.kiln.processor.model.Shape inputShape() {
+      return step.input().shape();
     }
 
     @Override
@@ -180,6 +187,17 @@ final class BackwardWriter {
       String name = "d" + Names.capitalize(step.output().name() + suffix);
       buffers.own(name, buffers.shapeOf(step.output().name() + suffix));
       return CodeBlock.of("t.$L", name);
+    }
+
+    @Override
+    public CodeBlock buffer(String suffix, dev.kiln.processor.model.Shape shape) {
+      buffers.own(step.output().name() + suffix, shape);
+      return CodeBlock.of("t.$L", step.output().name() + suffix);
+    }
+
+    @Override
+    public boolean gradInputOptional() {
+      return gradInOptional;
     }
 
     @Override

@@ -26,6 +26,11 @@ final class ForwardWriter {
           step.output().shape());
       if (step.isSubModel()) {
         buffers.view(step.output().name(), step.output().shape());
+        if (step.subModel().usesMode()) {
+          String sub = Names.subTape(step.component().name());
+          code.addStatement("t.$L.training = t.training", sub);
+          code.addStatement("t.$L.dropoutKey = t.dropoutKey", sub);
+        }
         code.addStatement("t.$L = $T.INSTANCE.forward(p.$L(), $L, t.$L)", step.output().name(),
             Names.model(step.subModel().spec()), step.component().name(), Names.value(step.input()),
             Names.subTape(step.component().name()));
@@ -56,6 +61,11 @@ final class ForwardWriter {
     }
 
     @Override
+    public dev.kiln.processor.model.Shape inputShape() {
+      return step.input().shape();
+    }
+
+    @Override
     public CodeBlock output() {
       return Names.value(step.output());
     }
@@ -70,6 +80,15 @@ final class ForwardWriter {
       String name = step.output().name() + suffix;
       buffers.own(name, shape == null ? step.output().shape() : shape);
       return Names.value(new Value(name, null, false));
+    }
+
+    @Override
+    public CodeBlock rngKey(String stream) {
+      if (!stream.equals("dropout")) {
+        throw new IllegalArgumentException("no key stream '" + stream + "': only \"dropout\"");
+      }
+      return CodeBlock.of("$T.paramKey(t.dropoutKey, $T.scope(t.scope, $S), 1)", dev.kiln.processor.layers.Runtime.FLAX_RNG,
+          dev.kiln.processor.layers.Runtime.MODEL_SUPPORT, step.component().name());
     }
 
     @Override

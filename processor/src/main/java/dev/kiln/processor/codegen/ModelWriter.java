@@ -140,7 +140,11 @@ public final class ModelWriter {
     for (String s : Names.symbols(network)) {
       args.add(", input.size($L)", dims.indexOf(Dim.symbol(s)));
     }
-    return m.addStatement("return new $T($L, input.dataType())", tape, args.build()).build();
+    args.add(", input.dataType()");
+    if (network.usesMode()) {
+      args.add(", $T.of()", LIST);
+    }
+    return m.addStatement("return new $T($L)", tape, args.build()).build();
   }
 
   private MethodSpec forward(CodeBlock body) {

@@ -17,6 +17,9 @@ import javax.lang.model.element.Modifier;
 
 /** Writes a model's {@code Tape}: every activation and cotangent array of one batch shape. */
 final class TapeWriter {
+  private static final com.palantir.javapoet.TypeName STRING_LIST = com.palantir.javapoet.ParameterizedTypeName.get(
+      com.palantir.javapoet.ClassName.get(List.class), com.palantir.javapoet.ClassName.get(String.class));
+
   private TapeWriter() {}
 
   static TypeSpec write(Network network, Buffers buffers) {
@@ -36,6 +39,16 @@ final class TapeWriter {
     tape.addField(Runtime.DATA_TYPE, "dtype", Modifier.PUBLIC, Modifier.FINAL);
     constructor.addParameter(Runtime.DATA_TYPE, "dtype");
     constructor.addStatement("this.dtype = dtype");
+    if (network.usesMode()) {
+      tape.addField(FieldSpec.builder(STRING_LIST, "scope", Modifier.PUBLIC, Modifier.FINAL)
+          .addJavadoc("The Flax scope path of this model, from which its layers' keys derive.\n").build());
+      tape.addField(FieldSpec.builder(boolean.class, "training", Modifier.PUBLIC)
+          .addJavadoc("Training mode: dropout drops and batch statistics are used.\n").build());
+      tape.addField(FieldSpec.builder(Runtime.PRNG_KEY, "dropoutKey", Modifier.PUBLIC)
+          .addJavadoc("The root of the {@code dropout} key stream for this pass (training only).\n").build());
+      constructor.addParameter(STRING_LIST, "scope");
+      constructor.addStatement("this.scope = scope");
+    }
     tape.addField(FieldSpec.builder(Runtime.INDARRAY, "input", Modifier.PUBLIC).build());
     for (String view : buffers.views().keySet()) {
       tape.addField(FieldSpec.builder(Runtime.INDARRAY, view, Modifier.PUBLIC).build());
@@ -64,7 +77,11 @@ final class TapeWriter {
     for (String s : Names.symbols(step.subModel())) {
       args.add(", $L", Names.dim(binding.get(s), ""));
     }
-    return args.add(", dtype").build();
+    args.add(", dtype");
+    if (step.subModel().usesMode()) {
+      args.add(", $T.scope(scope, $S)", Runtime.MODEL_SUPPORT, step.component().name());
+    }
+    return args.build();
   }
 
   private static MethodSpec fits(Network network, List<String> symbols) {

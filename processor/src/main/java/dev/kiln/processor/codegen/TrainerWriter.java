@@ -1,6 +1,7 @@
 package dev.kiln.processor.codegen;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
@@ -30,11 +31,12 @@ public final class TrainerWriter {
   }
 
   public JavaFile write(String generator) {
+    boolean mode = network.usesMode();
     ClassName record = Names.record(spec);
     ClassName model = Names.model(spec);
     ClassName tape = Names.tape(spec);
     String dOut = Names.grad(network.outputs().get(0));
-    TypeSpec type = TypeSpec.classBuilder(Names.trainer(spec))
+    TypeSpec.Builder type = TypeSpec.classBuilder(Names.trainer(spec))
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(Generated.annotation(generator))
         .addSuperinterface(ParameterizedTypeName.get(Runtime.TRAIN_STEP, record))
@@ -65,20 +67,36 @@ public final class TrainerWriter {
         .addMethod(override("step", double.class)
             .addParameter(Runtime.INDARRAY, "input").addParameter(Runtime.INDARRAY, "target")
             .addStatement("$T t = tapes.get(input)", tape)
+            .addCode(mode ? CodeBlock.builder().addStatement("t.training = true")
+                .addStatement("t.dropoutKey = dropoutRoot.foldIn(steps++)").build() : CodeBlock.of(""))
             .addStatement("$T output = MODEL.forward(params, input, t)", Runtime.INDARRAY)
             .addStatement("double value = loss.valueAndGradient(output, target, t.$L)", dOut)
             .addStatement("MODEL.backward(params, t, t.$L, gradients, false)", dOut)
             .addStatement("optimizer.update(paramLeaves, gradLeaves, state)")
             .addStatement("return value")
             .build())
-        .addMethod(override("predict", Runtime.INDARRAY).addParameter(Runtime.INDARRAY, "input")
-            .addStatement("return MODEL.forward(params, input, tapes.get(input))").build())
+        .addMethod(predict(tape, mode))
         .addMethod(override("params", record).addStatement("return params").build())
         .addMethod(override("gradients", record).addStatement("return gradients").build())
         .addMethod(override("optimizerState", Runtime.OPTIMIZER_STATE).addStatement("return state").build())
-        .addMethod(override("model", model).addStatement("return MODEL").build())
-        .build();
-    return JavaFile.builder(spec.packageName(), type).skipJavaLangImports(true).indent("  ").build();
+        .addMethod(override("model", model).addStatement("return MODEL").build());
+    if (mode) {
+      type.addField(FieldSpec.builder(Runtime.PRNG_KEY, "dropoutRoot", Modifier.PRIVATE)
+              .initializer("$T.of(0)", Runtime.PRNG_KEY).build())
+          .addField(int.class, "steps", Modifier.PRIVATE)
+          .addMethod(override("dropoutKey", void.class).addParameter(Runtime.PRNG_KEY, "root")
+              .addStatement("this.dropoutRoot = root").build());
+    }
+    return JavaFile.builder(spec.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
+  }
+
+  private static MethodSpec predict(ClassName tape, boolean mode) {
+    MethodSpec.Builder m = override("predict", Runtime.INDARRAY).addParameter(Runtime.INDARRAY, "input")
+        .addStatement("$T t = tapes.get(input)", tape);
+    if (mode) {
+      m.addStatement("t.training = false");
+    }
+    return m.addStatement("return MODEL.forward(params, input, t)").build();
   }
 
   private static MethodSpec.Builder override(String name, TypeName returns) {

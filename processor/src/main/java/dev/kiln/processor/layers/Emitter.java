@@ -14,11 +14,19 @@ public final class Emitter {
   public interface Forward {
     CodeBlock input();
 
+    Shape inputShape();
+
     /** The buffer the layer writes its output into. */
     CodeBlock output();
 
     /** The parameter array of a slot, e.g. {@code p.hidden().kernel()}. */
     CodeBlock param(String slot);
+
+    /**
+     * The key Flax's {@code make_rng(stream)} gives a module named after this component, from the
+     * tape's root key of that stream (only {@code "dropout"} exists).
+     */
+    CodeBlock rngKey(String stream);
 
     /** A further buffer kept for backward (a pre-activation), named after the output plus {@code suffix}. */
     CodeBlock scratch(String suffix, Shape shape);
@@ -29,6 +37,8 @@ public final class Emitter {
   /** The context of a backward emission. */
   public interface Backward {
     CodeBlock input();
+
+    Shape inputShape();
 
     CodeBlock output();
 
@@ -48,6 +58,12 @@ public final class Emitter {
 
     /** A cotangent buffer shaped like the forward scratch buffer of this name. */
     CodeBlock scratchGrad(String suffix);
+
+    /** A work buffer of backward's own (the same array as a forward scratch buffer of this name). */
+    CodeBlock buffer(String suffix, Shape shape);
+
+    /** Whether {@link #gradInput()} may be null at run time (no one needs the input's cotangent). */
+    boolean gradInputOptional();
 
     void add(String format, Object... args);
   }

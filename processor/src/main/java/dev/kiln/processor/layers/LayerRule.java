@@ -38,6 +38,11 @@ public interface LayerRule {
     return false;
   }
 
+  /** Whether the layer behaves differently in training and evaluation (dropout, batch statistics). */
+  default boolean usesMode() {
+    return false;
+  }
+
   /** Floating-point operations per example, as a summary reports them. */
   default long flopsPerExample(LayerSpec layer, Shape input, Shape output) {
     return 0;

@@ -23,6 +23,11 @@ public record Network(ModelSpec spec, Value input, List<Step> steps, List<Value>
     return n;
   }
 
+  /** Whether some layer, here or in a sub-model, behaves differently in training and evaluation. */
+  public boolean usesMode() {
+    return steps.stream().anyMatch(s -> s.isSubModel() ? s.subModel().usesMode() : s.rule().usesMode());
+  }
+
   public boolean hasSingleOutput() {
     return outputs.size() == 1;
   }

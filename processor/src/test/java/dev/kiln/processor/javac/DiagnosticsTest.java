@@ -193,4 +193,88 @@ class DiagnosticsTest {
     assertThat(c).hadErrorContaining("dense: @Dense needs a known size on the last axis to size its kernel, found (B,T,F)")
         .inFile(model).onLineContaining("@Dense(features = 2)");
   }
+
+  @Test
+  void kernelLargerThanAValidInput() {
+    JavaFileObject model = source("BigKernel", """
+        @Model(input = "3,3,8")
+        public record BigKernel(
+            @Conv(features = 4, kernel = {5, 5}, padding = "VALID") ConvParams conv) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining(
+            "conv: Conv(4, 5x5 VALID) needs at least 5x5 per channel after padding, but its input (B,3,3,8) leaves 0x0")
+        .inFile(model).onLineContaining("@Conv(features = 4, kernel = {5, 5}");
+  }
+
+  @Test
+  void aPoolThatLeavesNothing() {
+    JavaFileObject model = source("EmptyPool", """
+        @Model(input = "4,4,1")
+        public record EmptyPool(
+            @Conv(features = 2, strides = {2, 2}) ConvParams conv,
+            @MaxPool(window = {3, 3}, strides = {3, 3}) NoParams pool) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining(
+            "pool: MaxPool(3x3 stride 3 VALID) needs at least 3x3 per channel after padding, but its input (B,2,2,2) leaves 0x0")
+        .inFile(model).onLineContaining("@MaxPool(window = {3, 3}");
+    assertThat(c).hadErrorContaining("conv: Conv(2, 3x3 stride 2 SAME): (B,4,4,1) -> (B,2,2,2)");
+  }
+
+  @Test
+  void stridesOfZero() {
+    JavaFileObject model = source("ZeroStride", """
+        @Model(input = "8,8,1")
+        public record ZeroStride(
+            @Conv(features = 2, strides = {0, 1}) ConvParams conv) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("conv: @Conv strides must be positive, found (0,1)")
+        .inFile(model).onLineContaining("strides = {0, 1}");
+  }
+
+  @Test
+  void convolutionNeedsAnImage() {
+    JavaFileObject model = source("FlatConv", """
+        @Model(input = "784")
+        public record FlatConv(
+            @Conv(features = 2) ConvParams conv) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("conv: @Conv needs NHWC input (B,H,W,C), found (B,784); add @Reshape({H, W, C}) before it")
+        .inFile(model).onLineContaining("@Conv(features = 2)");
+  }
+
+  @Test
+  void paddingMustBeSameValidOrExplicit() {
+    JavaFileObject model = source("BadPadding", """
+        @Model(input = "8,8,1")
+        public record BadPadding(
+            @Conv(features = 2, padding = "FULL") ConvParams conv) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining(
+            "conv: @Conv padding must be \"SAME\", \"VALID\" or \"((top, bottom), (left, right))\", found \"FULL\"")
+        .inFile(model).onLineContaining("padding = \"FULL\"");
+  }
+
+  @Test
+  void dropoutRateMustBeBelowOne() {
+    JavaFileObject model = source("AllDropped", """
+        @Model(input = "8")
+        public record AllDropped(
+            @Dropout(rate = 1.0) NoParams drop,
+            @Dense(features = 2) DenseParams dense) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("drop: @Dropout rate must be in [0, 1), found 1.0")
+        .inFile(model).onLineContaining("rate = 1.0");
+  }
 }

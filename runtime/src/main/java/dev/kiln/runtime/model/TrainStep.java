@@ -14,6 +14,12 @@ public interface TrainStep<P extends Record> {
   /** The model's output for a batch with the current parameters, in evaluation mode. */
   INDArray predict(INDArray input);
 
+  /**
+   * The root of the {@code dropout} key stream; step {@code n} uses {@code root.foldIn(n)}, as a Flax
+   * loop passes {@code rngs={'dropout': fold_in(key, step)}}. Models without dropout ignore it.
+   */
+  default void dropoutKey(dev.kiln.runtime.random.PRNGKey root) {}
+
   /** The current parameters (updated in place by {@link #step}). */
   P params();
 

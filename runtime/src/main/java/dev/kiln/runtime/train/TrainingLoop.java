@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Runs a validated {@link TrainSpec}: splits the key into an initialisation key and a shuffling key,
+ * Runs a validated {@link TrainSpec}: splits the key into initialisation, shuffling and dropout keys,
  * then for each epoch feeds shuffled batches to the model's compiled {@link TrainStep}, stops with
  * {@link TrainingDivergedException} at the first non-finite loss, evaluates on the test set in
  * batches, calls the callbacks, saves checkpoints (atomically, with {@link ParameterFiles}; resume with
@@ -43,9 +43,10 @@ final class TrainingLoop<P extends Record> {
   }
 
   TrainingResult<P> run() {
-    PRNGKey[] keys = spec.key.split();
+    PRNGKey[] keys = spec.key.split(3);
     P params = spec.initialParams != null ? spec.initialParams : model.init(keys[0]);
     TrainStep<P> trainer = model.trainer(params, spec.loss, spec.optimizer);
+    trainer.dropoutKey(keys[2]);
     Batches batches = Batches.shuffled(spec.train, spec.batchSize, keys[1]).dropLast(spec.dropLast);
     Batches testBatches = spec.test == null ? null : Batches.sequential(spec.test, spec.batchSize);
     lastSaveNanos = System.nanoTime();
