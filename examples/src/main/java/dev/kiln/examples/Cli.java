@@ -81,7 +81,7 @@ public final class Cli {
     });
     double seconds = (System.nanoTime() - start) / 1e9;
     Path checkpoint = out.resolve("params.safetensors");
-    ParameterFiles.save(checkpoint, model.toFlax(result.params()));
+    ParameterFiles.save(checkpoint, model.variables(result.params()));
     History history = result.history();
     double[] accuracy = history.epochFigure("test_accuracy");
     System.out.printf(Locale.ROOT, "test accuracy %.4f after %d epochs (%.1f s, %.1f s per epoch)%n",

@@ -163,6 +163,11 @@ final class BackwardWriter {
     }
 
     @Override
+    public CodeBlock params() {
+      return CodeBlock.of("p.$L()", step.component().name());
+    }
+
+    @Override
     public CodeBlock gradOutput() {
       return gradOut;
     }
@@ -175,6 +180,11 @@ final class BackwardWriter {
     @Override
     public CodeBlock gradParam(String slot) {
       return CodeBlock.of("g.$L().$L()", step.component().name(), slot);
+    }
+
+    @Override
+    public CodeBlock gradParams() {
+      return CodeBlock.of("g.$L()", step.component().name());
     }
 
     @Override

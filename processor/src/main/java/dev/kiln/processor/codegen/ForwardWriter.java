@@ -76,6 +76,11 @@ final class ForwardWriter {
     }
 
     @Override
+    public CodeBlock params() {
+      return CodeBlock.of("p.$L()", step.component().name());
+    }
+
+    @Override
     public CodeBlock scratch(String suffix, Shape shape) {
       String name = step.output().name() + suffix;
       buffers.own(name, shape == null ? step.output().shape() : shape);

@@ -78,6 +78,9 @@ public final class ModelWriter {
         .addMethod(summary())
         .addMethod(trainer())
         .addType(TapeWriter.write(network, buffers));
+    if (network.hasState()) {
+      addStateMethods(type);
+    }
     if (!network.hasSingleOutput()) {
       type.addType(outputsRecord());
     }
@@ -117,6 +120,10 @@ public final class ModelWriter {
         for (ParamSlot slot : c.slots()) {
           if (!slot.present()) {
             slots.add(CodeBlock.of("null"));
+            continue;
+          }
+          if (!slot.trainable()) {
+            slots.add(slot.initializer());
             continue;
           }
           counter++;
@@ -192,7 +199,8 @@ public final class ModelWriter {
         args.add(CodeBlock.of("$T.INSTANCE", c.type()));
       } else {
         CodeBlock slots = c.slots().stream()
-            .map(s -> CodeBlock.of("$T.zerosLike(p.$L().$L())", Runtime.MODEL_SUPPORT, c.name(), s.name()))
+            .map(s -> s.trainable() ? CodeBlock.of("$T.zerosLike(p.$L().$L())", Runtime.MODEL_SUPPORT, c.name(), s.name())
+                : CodeBlock.of("null"))
             .collect(CodeBlock.joining(", "));
         args.add(CodeBlock.of("new $T($L)", c.type(), slots));
       }
@@ -216,7 +224,7 @@ public final class ModelWriter {
       if (c.subModel() != null) {
         m.addStatement("$T.INSTANCE.putShapes(prefix + $S, shapes)", Names.model(c.subModel().spec()), c.name() + "/");
       }
-      for (ParamSlot s : present(c)) {
+      for (ParamSlot s : trainable(c)) {
         m.addStatement("shapes.put(prefix + $S, new long[] {$L})", c.name() + "/" + s.name(), knownDims(s.shape()));
       }
     }
@@ -240,7 +248,7 @@ public final class ModelWriter {
         m.addStatement("$T.INSTANCE.putFlax(p.$L(), prefix + $S, arrays)", Names.model(c.subModel().spec()),
             c.name(), c.name() + "/");
       }
-      for (ParamSlot s : present(c)) {
+      for (ParamSlot s : trainable(c)) {
         m.addStatement("arrays.put(prefix + $S, p.$L().$L())", c.name() + "/" + s.name(), c.name(), s.name());
       }
     }
@@ -249,7 +257,8 @@ public final class ModelWriter {
 
   private MethodSpec fromFlax() {
     return override("fromFlax", record).addParameter(ARRAY_MAP, "arrays")
-        .addStatement("$T.checkParameters($S, parameterShapes(), arrays)", Runtime.MODEL_SUPPORT, spec.name())
+        .addStatement("$T.checkParameters($S, parameterShapes(), stateShapes(), arrays)", Runtime.MODEL_SUPPORT,
+            spec.name())
         .addStatement("return build(arrays, $S)", "").build();
   }
 
@@ -266,8 +275,10 @@ public final class ModelWriter {
         args.add(CodeBlock.of("$T.INSTANCE", c.type()));
       } else {
         CodeBlock slots = c.slots().stream()
-            .map(s -> s.present() ? CodeBlock.of("arrays.get(prefix + $S)", c.name() + "/" + s.name())
-                : CodeBlock.of("null"))
+            .map(s -> !s.present() ? CodeBlock.of("null")
+                : s.trainable() ? CodeBlock.of("arrays.get(prefix + $S)", c.name() + "/" + s.name())
+                : CodeBlock.of("$T.stateOr(arrays, $T.STATE + prefix + $S, $L)", Runtime.MODEL_SUPPORT,
+                    Runtime.MODEL_SUPPORT, c.name() + "/" + s.name(), s.initializer()))
             .collect(CodeBlock.joining(", "));
         args.add(CodeBlock.of("new $T($L)", c.type(), slots));
       }
@@ -312,8 +323,46 @@ public final class ModelWriter {
     return override(name, TypeName.get(returns));
   }
 
-  private static List<ParamSlot> present(ComponentParams c) {
-    return c.slots().stream().filter(ParamSlot::present).toList();
+  private static List<ParamSlot> trainable(ComponentParams c) {
+    return c.slots().stream().filter(s -> s.present() && s.trainable()).toList();
+  }
+
+  private static List<ParamSlot> state(ComponentParams c) {
+    return c.slots().stream().filter(s -> s.present() && !s.trainable()).toList();
+  }
+
+  /** {@code stateShapes}, {@code putStateShapes}, {@code stateToFlax} and {@code putState}: state by path. */
+  private void addStateMethods(TypeSpec.Builder type) {
+    TypeName shapesType = ParameterizedTypeName.get(LINKED_MAP, ClassName.get(String.class), TypeName.get(long[].class));
+    TypeName arraysType = ParameterizedTypeName.get(LINKED_MAP, ClassName.get(String.class), Runtime.INDARRAY);
+    MethodSpec.Builder putShapes = MethodSpec.methodBuilder("putStateShapes").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Adds every state array's shape under {@code prefix}.\n")
+        .addParameter(String.class, "prefix").addParameter(SHAPE_MAP, "shapes");
+    MethodSpec.Builder putState = MethodSpec.methodBuilder("putState").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Adds every state array under {@code prefix}, keyed by path.\n")
+        .addParameter(record, "p").addParameter(String.class, "prefix").addParameter(ARRAY_MAP, "arrays");
+    for (ComponentParams c : network.params()) {
+      if (c.subModel() != null && c.subModel().hasState()) {
+        ClassName sub = Names.model(c.subModel().spec());
+        putShapes.addStatement("$T.INSTANCE.putStateShapes(prefix + $S, shapes)", sub, c.name() + "/");
+        putState.addStatement("$T.INSTANCE.putState(p.$L(), prefix + $S, arrays)", sub, c.name(), c.name() + "/");
+      }
+      for (ParamSlot s : state(c)) {
+        putShapes.addStatement("shapes.put(prefix + $S, new long[] {$L})", c.name() + "/" + s.name(),
+            knownDims(s.shape()));
+        putState.addStatement("arrays.put(prefix + $S, p.$L().$L())", c.name() + "/" + s.name(), c.name(), s.name());
+      }
+    }
+    type.addMethod(override("stateShapes", shapesType)
+            .addStatement("$T shapes = new $T<>()", shapesType, LINKED_MAP)
+            .addStatement("putStateShapes($S, shapes)", "")
+            .addStatement("return shapes").build())
+        .addMethod(putShapes.build())
+        .addMethod(override("stateToFlax", arraysType).addParameter(record, "params")
+            .addStatement("$T arrays = new $T<>()", arraysType, LINKED_MAP)
+            .addStatement("putState(params, $S, arrays)", "")
+            .addStatement("return arrays").build())
+        .addMethod(putState.build());
   }
 
   private static String knownDims(List<Dim> dims) {

@@ -22,6 +22,9 @@ public final class Emitter {
     /** The parameter array of a slot, e.g. {@code p.hidden().kernel()}. */
     CodeBlock param(String slot);
 
+    /** The component's whole parameter record, e.g. {@code p.norm()}. */
+    CodeBlock params();
+
     /**
      * The key Flax's {@code make_rng(stream)} gives a module named after this component, from the
      * tape's root key of that stream (only {@code "dropout"} exists).
@@ -44,6 +47,8 @@ public final class Emitter {
 
     CodeBlock param(String slot);
 
+    CodeBlock params();
+
     /** The cotangent of the output. */
     CodeBlock gradOutput();
 
@@ -52,6 +57,9 @@ public final class Emitter {
 
     /** The gradient array of a parameter slot. */
     CodeBlock gradParam(String slot);
+
+    /** The component's whole gradient record, e.g. {@code g.norm()}. */
+    CodeBlock gradParams();
 
     /** The forward scratch buffer of this name. */
     CodeBlock scratch(String suffix);

@@ -14,13 +14,20 @@ public record Network(ModelSpec spec, Value input, List<Step> steps, List<Value>
     params = List.copyOf(params);
   }
 
+  /** The number of trainable parameters. */
   public long parameterCount() {
     long n = 0;
     for (ComponentParams p : params) {
       n += p.subModel() != null ? p.subModel().parameterCount()
-          : p.slots().stream().mapToLong(ParamSlot::count).sum();
+          : p.slots().stream().filter(ParamSlot::trainable).mapToLong(ParamSlot::count).sum();
     }
     return n;
+  }
+
+  /** Whether some component, here or in a sub-model, holds state such as running statistics. */
+  public boolean hasState() {
+    return params.stream().anyMatch(p -> p.subModel() != null ? p.subModel().hasState()
+        : p.slots().stream().anyMatch(s -> s.present() && !s.trainable()));
   }
 
   /** Whether some layer, here or in a sub-model, behaves differently in training and evaluation. */

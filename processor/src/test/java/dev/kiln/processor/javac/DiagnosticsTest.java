@@ -277,4 +277,17 @@ class DiagnosticsTest {
     assertThat(c).hadErrorContaining("drop: @Dropout rate must be in [0, 1), found 1.0")
         .inFile(model).onLineContaining("rate = 1.0");
   }
+
+  @Test
+  void batchNormMomentumMustBeAFraction() {
+    JavaFileObject model = source("BadMomentum", """
+        @Model(input = "8")
+        public record BadMomentum(
+            @BatchNorm(momentum = 1.5) BatchNormVars norm) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("norm: @BatchNorm momentum must be in [0, 1], found 1.5")
+        .inFile(model).onLineContaining("momentum = 1.5");
+  }
 }

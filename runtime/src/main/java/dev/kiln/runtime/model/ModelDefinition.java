@@ -32,10 +32,31 @@ public interface ModelDefinition<P extends Record> {
   LinkedHashMap<String, INDArray> toFlax(P params);
 
   /**
-   * Builds the parameter record from arrays keyed by Flax path; fails with every missing, unexpected
-   * or mis-shaped path listed with its expected and found shape.
+   * Builds the parameter record from arrays keyed by Flax path (and state under {@code batch_stats/},
+   * which starts afresh when absent); fails with every missing, unexpected or mis-shaped path listed
+   * with its expected and found shape.
    */
   P fromFlax(Map<String, INDArray> arrays);
+
+  /** Every state array's path and shape (running statistics), in tree order; empty for most models. */
+  default LinkedHashMap<String, long[]> stateShapes() {
+    return new LinkedHashMap<>();
+  }
+
+  /** The state arrays of {@code params} keyed by path (without the {@code batch_stats/} prefix). */
+  default LinkedHashMap<String, INDArray> stateToFlax(P params) {
+    return new LinkedHashMap<>();
+  }
+
+  /**
+   * Everything a checkpoint holds: the parameters by Flax path, then the state under {@code
+   * batch_stats/}; {@link #fromFlax} reads it back.
+   */
+  default LinkedHashMap<String, INDArray> variables(P params) {
+    LinkedHashMap<String, INDArray> all = toFlax(params);
+    stateToFlax(params).forEach((path, array) -> all.put(ModelSupport.STATE + path, array));
+    return all;
+  }
 
   /** The leaves in tree order, for optimizers. */
   default List<INDArray> leaves(P params) {

@@ -54,8 +54,32 @@ public final class ModelSupport {
     return array == null ? null : Nd4j.zerosLike(array);
   }
 
-  /** Fails with every missing, unexpected and mis-shaped parameter of a model. */
-  public static void checkParameters(String model, Map<String, long[]> expected, Map<String, INDArray> found) {
+  /**
+   * Fails with every missing, unexpected and mis-shaped parameter of a model. Entries under {@code
+   * batch_stats/} are state: they may be missing (state then starts afresh) but not wrong.
+   */
+  public static void checkParameters(
+      String model, Map<String, long[]> params, Map<String, long[]> state, Map<String, INDArray> found) {
+    Map<String, long[]> expected = new java.util.LinkedHashMap<>(params);
+    state.forEach((path, shape) -> {
+      if (found.containsKey(STATE + path)) {
+        expected.put(STATE + path, shape);
+      }
+    });
     ParameterMismatchException.check(expected, found, model);
+  }
+
+  /** The prefix of state entries (Flax's {@code batch_stats} collection) in a variables map. */
+  public static final String STATE = "batch_stats/";
+
+  /** {@code arrays[path]}, or {@code initial} when the map carries no such state. */
+  public static INDArray stateOr(Map<String, INDArray> arrays, String path, INDArray initial) {
+    INDArray found = arrays.get(path);
+    return found != null ? found : initial;
+  }
+
+  /** {@code target}, or {@code scratch} when no one asked for the result (an op that must write somewhere). */
+  public static INDArray orScratch(INDArray target, INDArray scratch) {
+    return target != null ? target : scratch;
   }
 }

@@ -64,6 +64,17 @@ public final class BatchNormOps {
     affine(out2.assign(xhat2), params);
   }
 
+  /** {@link #trainForward} in training, {@link #evalForward} otherwise: what a generated forward calls. */
+  public static void forward(
+      boolean training, INDArray x, BatchNormVars vars, double momentum, double epsilon,
+      INDArray mean, INDArray invStd, INDArray xhat, INDArray out) {
+    if (training) {
+      trainForward(x, vars.params(), vars.stats(), momentum, epsilon, mean, invStd, xhat, out);
+    } else {
+      evalForward(x, vars.params(), vars.stats(), epsilon, invStd, out);
+    }
+  }
+
   /**
    * Evaluation-mode forward ({@code use_running_average=True}) with the running statistics.
    *

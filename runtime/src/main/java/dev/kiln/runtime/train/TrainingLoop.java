@@ -136,7 +136,7 @@ final class TrainingLoop<P extends Record> {
   private void save(TrainStep<P> trainer) {
     try {
       Files.createDirectories(checkpointFile.toAbsolutePath().getParent());
-      ParameterFiles.save(checkpointFile, model.toFlax(trainer.params()));
+      ParameterFiles.save(checkpointFile, model.variables(trainer.params()));
     } catch (IOException e) {
       throw new UncheckedIOException("writing checkpoint " + checkpointFile + ": " + e.getMessage(), e);
     }

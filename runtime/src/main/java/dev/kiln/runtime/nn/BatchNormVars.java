@@ -1,0 +1,18 @@
+package dev.kiln.runtime.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What a {@code @BatchNorm} component holds: Flax's trainable {@code scale} and {@code bias}
+ * ({@code params}) and its running {@code mean} and {@code var} ({@code batch_stats}), each {@code
+ * [C]}. A gradient record carries no statistics: there they are null.
+ */
+public record BatchNormVars(INDArray scale, INDArray bias, INDArray mean, INDArray var) {
+  public BatchNormParams params() {
+    return new BatchNormParams(scale, bias);
+  }
+
+  public BatchNormStats stats() {
+    return new BatchNormStats(mean, var);
+  }
+}
