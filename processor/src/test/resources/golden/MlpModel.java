@@ -165,7 +165,7 @@ public final class MlpModel implements ModelDefinition<Mlp> {
 
   @Override
   public Mlp fromFlax(Map<String, INDArray> arrays) {
-    ModelSupport.checkParameters("Mlp", parameterShapes(), arrays);
+    ModelSupport.checkParameters("Mlp", parameterShapes(), stateShapes(), arrays);
     return build(arrays, "");
   }
 
