@@ -27,7 +27,7 @@ public final class ReshapeRule implements LayerRule {
       return Inference.error(null, "@Reshape needs known sizes after the batch axis, found " + input);
     }
     if (wanted != have) {
-      return Inference.error("value", "@Reshape" + text(target) + " needs " + wanted
+      return Inference.mismatch("value", "@Reshape" + text(target) + " needs " + wanted
           + " elements per example but its input " + input + " has " + have);
     }
     Shape output = Shape.batched(target.stream().mapToLong(Integer::longValue).toArray());

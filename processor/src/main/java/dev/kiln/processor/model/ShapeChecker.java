@@ -109,8 +109,9 @@ public final class ShapeChecker {
         }
         Inference inference = rule.infer(layer, current.shape());
         if (inference.failed()) {
-          problems.add(Problem.onLayer(c.name(), layer, inference.attribute(),
-              c.name() + ": " + inference.error() + trace(current, null)));
+          // an attribute that is wrong on its own needs no story of how the input came about
+          String story = inference.aboutInput() ? trace(current, null) : "";
+          problems.add(Problem.onLayer(c.name(), layer, inference.attribute(), c.name() + ": " + inference.error() + story));
           return null;
         }
         if (!rule.paramsType().equals(LayerRule.NO_PARAMS)) {
@@ -192,8 +193,8 @@ public final class ShapeChecker {
         return outputs;
       }
       if (spec.outputs().size() != outputs.size()) {
-        problems.add(Problem.onModel("output", spec.name() + " declares " + spec.outputs().size()
-            + " output shape(s) but has " + outputs.size() + " output(s): "
+        problems.add(Problem.onModel("output", spec.name() + " declares " + count(spec.outputs().size(), "output shape")
+            + " but has " + count(outputs.size(), "output") + ": "
             + outputs.stream().map(v -> v.name() + " " + v.shape()).toList()));
         return outputs;
       }
@@ -239,6 +240,10 @@ public final class ShapeChecker {
       String prefix = t.size() > TRACE_STEPS ? "... -> " : "";
       return "\n    (" + prefix + String.join(" -> ", shown) + (hint == null ? "" : "; " + hint) + ")";
     }
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static List<String> append(List<String> list, String item) {

@@ -163,7 +163,7 @@ class DiagnosticsTest {
         """);
     Compilation c = compile(model);
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("TwoHeads declares 1 output shape(s) but has 2 output(s): [mean (B,2), logStd (B,2)]")
+    assertThat(c).hadErrorContaining("TwoHeads declares 1 output shape but has 2 outputs: [mean (B,2), logStd (B,2)]")
         .inFile(model).onLineContaining("@Model(input = \"4\", output = \"2\")");
   }
 
