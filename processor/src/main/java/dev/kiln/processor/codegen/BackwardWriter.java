@@ -129,42 +129,16 @@ final class BackwardWriter {
     grads.put(target.name(), CodeBlock.of("t.$L", sum));
   }
 
-  private final class Context implements Emitter.Backward {
-    private final Step step;
+  private final class Context extends StepContext implements Emitter.Backward {
     private final CodeBlock gradOut;
     private final CodeBlock gradIn;
     private final boolean gradInOptional;
 
     Context(Step step, CodeBlock gradOut, CodeBlock gradIn, boolean gradInOptional) {
-      this.step = step;
+      super(step, code);
       this.gradOut = gradOut;
       this.gradIn = gradIn;
       this.gradInOptional = gradInOptional;
-    }
-
-    @Override
-    public CodeBlock input() {
-      return Names.value(step.input());
-    }
-
-    @Override
-    public dev.kiln.processor.model.Shape inputShape() {
-      return step.input().shape();
-    }
-
-    @Override
-    public CodeBlock output() {
-      return Names.value(step.output());
-    }
-
-    @Override
-    public CodeBlock param(String slot) {
-      return CodeBlock.of("p.$L().$L()", step.component().name(), slot);
-    }
-
-    @Override
-    public CodeBlock params() {
-      return CodeBlock.of("p.$L()", step.component().name());
     }
 
     @Override
@@ -208,11 +182,6 @@ final class BackwardWriter {
     @Override
     public boolean gradInputOptional() {
       return gradInOptional;
-    }
-
-    @Override
-    public void add(String format, Object... args) {
-      code.addStatement(format, args);
     }
   }
 }

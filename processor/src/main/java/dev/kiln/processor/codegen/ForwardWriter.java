@@ -46,38 +46,9 @@ final class ForwardWriter {
     return code.build();
   }
 
-  private final class Context implements Emitter.Forward {
-    private final Step step;
-    private final CodeBlock.Builder code;
-
+  private final class Context extends StepContext implements Emitter.Forward {
     Context(Step step, CodeBlock.Builder code) {
-      this.step = step;
-      this.code = code;
-    }
-
-    @Override
-    public CodeBlock input() {
-      return Names.value(step.input());
-    }
-
-    @Override
-    public dev.kiln.processor.model.Shape inputShape() {
-      return step.input().shape();
-    }
-
-    @Override
-    public CodeBlock output() {
-      return Names.value(step.output());
-    }
-
-    @Override
-    public CodeBlock param(String slot) {
-      return CodeBlock.of("p.$L().$L()", step.component().name(), slot);
-    }
-
-    @Override
-    public CodeBlock params() {
-      return CodeBlock.of("p.$L()", step.component().name());
+      super(step, code);
     }
 
     @Override
@@ -94,11 +65,6 @@ final class ForwardWriter {
       }
       return CodeBlock.of("$T.paramKey(t.dropoutKey, $T.scope(t.scope, $S), 1)", dev.kiln.processor.layers.Runtime.FLAX_RNG,
           dev.kiln.processor.layers.Runtime.MODEL_SUPPORT, step.component().name());
-    }
-
-    @Override
-    public void add(String format, Object... args) {
-      code.addStatement(format, args);
     }
   }
 }

@@ -7,7 +7,6 @@ import dev.kiln.processor.model.Dim;
 import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.Shape;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code @Conv}: Flax's {@code nn.Conv} on NHWC input with an HWIO kernel, with an optional activation. */
 @AutoService(LayerRule.class)
@@ -36,15 +35,13 @@ public final class ConvRule implements LayerRule {
 
   @Override
   public String describe(LayerSpec layer) {
-    String activation = layer.stringValue("activation");
     String window;
     try {
       window = Window.read(layer, "kernel", true).describe();
     } catch (Window.Invalid e) {
       window = "?";
     }
-    return "Conv(" + layer.intValue("features") + ", " + window
-        + (activation.equals("NONE") ? "" : ", " + activation.toLowerCase(Locale.ROOT)) + ")";
+    return "Conv(" + layer.intValue("features") + ", " + window + FusedActivation.describe(layer) + ")";
   }
 
   @Override
@@ -76,27 +73,18 @@ public final class ConvRule implements LayerRule {
   public void forward(LayerSpec layer, Emitter.Forward e) {
     Window w = Window.read(layer, "kernel", true);
     CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
-    String activation = layer.stringValue("activation");
-    CodeBlock target = activation.equals("NONE") ? e.output() : e.scratch("Pre", null);
+    CodeBlock target = FusedActivation.affineTarget(layer, e);
     CodeBlock scratch = w.padding().asymmetric() ? e.scratch("Pad", scratchShape(e.inputShape(), w)) : CodeBlock.of("null");
     e.add("$T.forward($L, $L, $L, $L, $L, $L, $L, $L)", CONV_OPS, e.input(), e.param("kernel"), bias,
         w.stridesCode(), w.padding().code(), w.dilationCode(), target, scratch);
-    if (!activation.equals("NONE")) {
-      e.add("$T.forward($T.$L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation, target, e.output());
-    }
+    FusedActivation.forward(layer, e);
   }
 
   @Override
   public void backward(LayerSpec layer, Emitter.Backward e) {
     Window w = Window.read(layer, "kernel", true);
     CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
-    String activation = layer.stringValue("activation");
-    CodeBlock dPre = e.gradOutput();
-    if (!activation.equals("NONE")) {
-      dPre = e.scratchGrad("Pre");
-      e.add("$T.backward($T.$L, $L, $L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation,
-          e.scratch("Pre"), e.output(), e.gradOutput(), dPre);
-    }
+    CodeBlock dPre = FusedActivation.backward(layer, e);
     // conv2d_bp always computes an input cotangent: without a target it needs somewhere to write it
     CodeBlock scratch = w.padding().asymmetric() || e.gradInputOptional()
         ? e.buffer("Pad", scratchShape(e.inputShape(), w)) : CodeBlock.of("null");

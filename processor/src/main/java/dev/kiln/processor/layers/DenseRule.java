@@ -7,7 +7,6 @@ import dev.kiln.processor.model.Dim;
 import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.Shape;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code @Dense}: Flax's {@code nn.Dense} on the last axis, with an optional activation. */
 @AutoService(LayerRule.class)
@@ -33,9 +32,7 @@ public final class DenseRule implements LayerRule {
 
   @Override
   public String describe(LayerSpec layer) {
-    String activation = activation(layer);
-    return "Dense(" + layer.intValue("features")
-        + (activation.equals("NONE") ? "" : ", " + activation.toLowerCase(Locale.ROOT)) + ")";
+    return "Dense(" + layer.intValue("features") + FusedActivation.describe(layer) + ")";
   }
 
   @Override
@@ -65,31 +62,16 @@ public final class DenseRule implements LayerRule {
   @Override
   public void forward(LayerSpec layer, Emitter.Forward e) {
     CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
-    String activation = activation(layer);
-    if (activation.equals("NONE")) {
-      e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), bias, e.output());
-      return;
-    }
-    CodeBlock pre = e.scratch("Pre", null);
-    e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), bias, pre);
-    e.add("$T.forward($T.$L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation, pre, e.output());
+    e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), bias,
+        FusedActivation.affineTarget(layer, e));
+    FusedActivation.forward(layer, e);
   }
 
   @Override
   public void backward(LayerSpec layer, Emitter.Backward e) {
     CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
-    String activation = activation(layer);
-    CodeBlock dPre = e.gradOutput();
-    if (!activation.equals("NONE")) {
-      dPre = e.scratchGrad("Pre");
-      e.add("$T.backward($T.$L, $L, $L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, activation,
-          e.scratch("Pre"), e.output(), e.gradOutput(), dPre);
-    }
-    e.add("$T.backward($L, $L, $L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), dPre,
+    CodeBlock dAffine = FusedActivation.backward(layer, e);
+    e.add("$T.backward($L, $L, $L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), dAffine,
         e.gradInput(), e.gradParam("kernel"), dBias);
-  }
-
-  private static String activation(LayerSpec layer) {
-    return layer.stringValue("activation");
   }
 }

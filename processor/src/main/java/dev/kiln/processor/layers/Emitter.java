@@ -10,13 +10,12 @@ import dev.kiln.processor.model.Shape;
 public final class Emitter {
   private Emitter() {}
 
-  /** The context of a forward emission. */
-  public interface Forward {
+  /** What both passes see of the step being written. */
+  public interface Step {
     CodeBlock input();
 
     Shape inputShape();
 
-    /** The buffer the layer writes its output into. */
     CodeBlock output();
 
     /** The parameter array of a slot, e.g. {@code p.hidden().kernel()}. */
@@ -25,35 +24,31 @@ public final class Emitter {
     /** The component's whole parameter record, e.g. {@code p.norm()}. */
     CodeBlock params();
 
+    void add(String format, Object... args);
+  }
+
+  /** The context of a forward emission; {@link #output()} is the buffer the layer writes. */
+  public interface Forward extends Step {
+    /** A further buffer kept for backward (a pre-activation), named after the output plus {@code suffix}. */
+    CodeBlock scratch(String suffix, Shape shape);
+
     /**
      * The key Flax's {@code make_rng(stream)} gives a module named after this component, from the
      * tape's root key of that stream (only {@code "dropout"} exists).
      */
     CodeBlock rngKey(String stream);
-
-    /** A further buffer kept for backward (a pre-activation), named after the output plus {@code suffix}. */
-    CodeBlock scratch(String suffix, Shape shape);
-
-    void add(String format, Object... args);
   }
 
   /** The context of a backward emission. */
-  public interface Backward {
-    CodeBlock input();
-
-    Shape inputShape();
-
-    CodeBlock output();
-
-    CodeBlock param(String slot);
-
-    CodeBlock params();
-
+  public interface Backward extends Step {
     /** The cotangent of the output. */
     CodeBlock gradOutput();
 
     /** Where the input cotangent goes, or the literal {@code null} when no one needs it. */
     CodeBlock gradInput();
+
+    /** Whether {@link #gradInput()} may be null at run time (no one needs the input's cotangent). */
+    boolean gradInputOptional();
 
     /** The gradient array of a parameter slot. */
     CodeBlock gradParam(String slot);
@@ -69,10 +64,5 @@ public final class Emitter {
 
     /** A work buffer of backward's own (the same array as a forward scratch buffer of this name). */
     CodeBlock buffer(String suffix, Shape shape);
-
-    /** Whether {@link #gradInput()} may be null at run time (no one needs the input's cotangent). */
-    boolean gradInputOptional();
-
-    void add(String format, Object... args);
   }
 }

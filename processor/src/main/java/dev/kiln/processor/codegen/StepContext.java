@@ -1,0 +1,47 @@
+package dev.kiln.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.processor.layers.Emitter;
+import dev.kiln.processor.model.Shape;
+import dev.kiln.processor.model.Step;
+
+/** Expressions for one step's input, output and parameters, shared by the forward and backward writers. */
+abstract class StepContext implements Emitter.Step {
+  final Step step;
+  private final CodeBlock.Builder code;
+
+  StepContext(Step step, CodeBlock.Builder code) {
+    this.step = step;
+    this.code = code;
+  }
+
+  @Override
+  public CodeBlock input() {
+    return Names.value(step.input());
+  }
+
+  @Override
+  public Shape inputShape() {
+    return step.input().shape();
+  }
+
+  @Override
+  public CodeBlock output() {
+    return Names.value(step.output());
+  }
+
+  @Override
+  public CodeBlock param(String slot) {
+    return CodeBlock.of("p.$L().$L()", step.component().name(), slot);
+  }
+
+  @Override
+  public CodeBlock params() {
+    return CodeBlock.of("p.$L()", step.component().name());
+  }
+
+  @Override
+  public void add(String format, Object... args) {
+    code.addStatement(format, args);
+  }
+}
