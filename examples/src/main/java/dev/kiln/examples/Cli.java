@@ -3,47 +3,125 @@ package dev.kiln.examples;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.io.ParameterFiles;
+import dev.kiln.runtime.io.ParameterMismatchException;
 import dev.kiln.runtime.loss.Losses;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.optim.Optax;
+import dev.kiln.runtime.train.ConfusionMatrix;
+import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.History;
 import dev.kiln.runtime.train.Metrics;
 import dev.kiln.runtime.train.Train;
 import dev.kiln.runtime.train.TrainingResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Kiln's command line: {@code train} fits the default model on Fashion-MNIST and reports its test
- * accuracy; {@code summary} prints the model's table.
- *
- * <pre>
- * train [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
- * summary [--model mlp|cnn|lenet]
- * </pre>
+ * Kiln's command line: {@code train} fits a model on Fashion-MNIST and reports its test accuracy,
+ * {@code summary} prints the model's table, {@code predict} classifies image files with trained
+ * parameters. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
+ * one-line message (and exit status 2 for usage, 1 for files), not a stack trace.
  */
 public final class Cli {
+  static final String USAGE = """
+      usage: kiln COMMAND [OPTIONS]
+
+        train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
+                Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
+                params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
+        summary [--model mlp|cnn|lenet]
+                Print the model's layers, output shapes, parameters and FLOPs.
+        predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
+                Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
+                train --model cnn) and print each image's K most probable classes (default 3) with their
+                probabilities. A FILE is either a picture (PNG, JPEG, BMP, GIF), turned into 28x28 gray
+                levels in [0, 1] and scaled smoothly to fit if of another size, or an IDX images file,
+                gzipped or not, of which the first N images are classified (default 10).
+                Fashion-MNIST shows a light garment on a dark background: invert a photo of a garment on a
+                white background first.
+        help    Print this text.
+      """;
+
+  private static final Map<String, Set<String>> OPTIONS = Map.of(
+      "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out"),
+      "summary", Set.of("model"),
+      "predict", Set.of("model", "params", "top", "limit"));
+
   private Cli() {}
 
-  public static void main(String[] args) throws Exception {
-    String command = args.length == 0 ? "train" : args[0];
-    Map<String, String> options = options(args);
-    switch (command) {
-      case "train" -> train(options);
-      case "summary" -> System.out.print(model(options).summary());
-      default -> {
-        System.err.println("unknown command '" + command + "': expected train or summary");
-        System.exit(2);
-      }
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
     }
   }
 
+  /** Runs one command; returns the exit status, having explained any failure on {@code err}. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Arguments a;
+    try {
+      a = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      return usageError(e, err);
+    }
+    try {
+      switch (a.command()) {
+        case "train" -> train(model(a), a, out);
+        case "summary" -> out.print(model(a).summary());
+        case "predict" -> predict(model(a), a, out);
+        case "help" -> out.print(USAGE);
+      }
+      return 0;
+    } catch (ParameterMismatchException e) {
+      err.println("kiln: " + a.options().get("params") + " holds parameters of another model than --model "
+          + a.option("model", "mlp") + "; pass the --model it was trained with");
+      err.println(e.getMessage());
+      return 1;
+    } catch (IllegalArgumentException e) {
+      return usageError(e, err);
+    } catch (IOException | UncheckedIOException e) {
+      err.println("kiln: " + fileProblem(e));
+      return 1;
+    }
+  }
+
+  /**
+   * A missing or forbidden file said in words, wherever it sits in the cause chain (readers wrap
+   * the file system's exception, whose own message is just the path); otherwise the message.
+   */
+  private static String fileProblem(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof NoSuchFileException missing) {
+        return "no such file: " + missing.getFile();
+      }
+      if (t instanceof AccessDeniedException denied) {
+        return "cannot read " + denied.getFile() + ": permission denied";
+      }
+    }
+    return e.getMessage();
+  }
+
+  private static int usageError(IllegalArgumentException e, PrintStream err) {
+    err.println("kiln: " + e.getMessage());
+    err.println("run 'kiln help' for usage");
+    return 2;
+  }
+
   /** The models {@code --model} names: the WORKLOADS.md jobs on Fashion-MNIST. */
-  private static ModelDefinition<?> model(Map<String, String> options) {
-    String name = options.getOrDefault("model", "mlp");
+  private static ModelDefinition<?> model(Arguments a) {
+    String name = a.option("model", "mlp");
     return switch (name) {
       case "mlp" -> FashionMlpModel.INSTANCE;
       case "cnn" -> FashionCnnModel.INSTANCE;
@@ -52,23 +130,19 @@ public final class Cli {
     };
   }
 
-  private static void train(Map<String, String> options) throws Exception {
-    train(model(options), options);
-  }
-
-  private static <P extends Record> void train(ModelDefinition<P> model, Map<String, String> options)
-      throws Exception {
-    int epochs = Integer.parseInt(options.getOrDefault("epochs", "3"));
-    int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "128"));
-    double learningRate = Double.parseDouble(options.getOrDefault("lr", "1e-3"));
-    long seed = Long.parseLong(options.getOrDefault("seed", "0"));
-    Path out = Path.of(options.getOrDefault("out", "runs/" + model.name()));
-    Path dataDir = options.containsKey("data") ? Path.of(options.get("data")) : null;
+  private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
+      throws IOException {
+    int epochs = a.number("epochs", 3, Integer::valueOf);
+    int batchSize = a.number("batch-size", 128, Integer::valueOf);
+    double learningRate = a.number("lr", 1e-3, Double::valueOf);
+    long seed = a.number("seed", 0L, Long::valueOf);
+    Path out = Path.of(a.option("out", "runs/" + model.name()));
+    Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
     Files.createDirectories(out);
 
     Dataset train = dataDir == null ? FashionMnist.train() : FashionMnist.train(dataDir);
     Dataset test = dataDir == null ? FashionMnist.test() : FashionMnist.test(dataDir);
-    System.out.print(model.summary());
+    console.print(model.summary());
     long start = System.nanoTime();
     TrainingResult<P> result = Train.of(model, t -> {
       t.data(train, batchSize);
@@ -82,21 +156,88 @@ public final class Cli {
     double seconds = (System.nanoTime() - start) / 1e9;
     Path checkpoint = out.resolve("params.safetensors");
     ParameterFiles.save(checkpoint, model.variables(result.params()));
+    Path confusion = out.resolve("confusion.png");
+    ConfusionMatrix.of(Evaluation.predictInBatches(model, result.params(), test, batchSize), test.labels())
+        .writePng(confusion, FashionMnist.classNames());
     History history = result.history();
     double[] accuracy = history.epochFigure("test_accuracy");
-    System.out.printf(Locale.ROOT, "test accuracy %.4f after %d epochs (%.1f s, %.1f s per epoch)%n",
+    console.printf(Locale.ROOT, "test accuracy %.4f after %d epochs (%.1f s, %.1f s per epoch)%n",
         accuracy[accuracy.length - 1], epochs, seconds, seconds / epochs);
-    System.out.println("parameters: " + checkpoint + "   loss curve: " + out.resolve("loss.png"));
+    console.println("parameters: " + checkpoint + "   loss curve: " + out.resolve("loss.png")
+        + "   confusion matrix: " + confusion);
   }
 
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("expected --name value pairs after the command, found '" + args[i] + "'");
-      }
-      options.put(args[i].substring(2), args[++i]);
+  private static <P extends Record> void predict(ModelDefinition<P> model, Arguments a, PrintStream out)
+      throws IOException {
+    if (!a.options().containsKey("params")) {
+      throw new IllegalArgumentException("predict needs --params FILE, e.g. runs/" + model.name()
+          + "/params.safetensors as train writes it");
     }
-    return options;
+    if (a.operands().isEmpty()) {
+      throw new IllegalArgumentException("predict needs at least one image or IDX file to classify");
+    }
+    List<String> classNames = FashionMnist.classNames();
+    int top = a.number("top", 3, Integer::valueOf);
+    if (top < 1 || top > classNames.size()) {
+      throw new IllegalArgumentException("--top must be between 1 and " + classNames.size() + ", found " + top);
+    }
+    int limit = a.number("limit", 10, Integer::valueOf);
+    if (limit < 1) {
+      throw new IllegalArgumentException("--limit must be positive, found " + limit);
+    }
+    List<Path> files = a.operands().stream().map(Path::of).toList();
+    Predict.run(model, Path.of(a.options().get("params")), Images.read(files, limit), classNames, top, out);
+  }
+
+  /**
+   * A command line: the command ({@code train} when there is none), {@code --name value} options
+   * the command accepts, and operands (the files of {@code predict}).
+   */
+  private record Arguments(String command, Map<String, String> options, List<String> operands) {
+    static Arguments parse(String[] args) {
+      String command = args.length == 0 ? "train" : args[0];
+      if (Set.of("help", "--help", "-h").contains(command)) {
+        return new Arguments("help", Map.of(), List.of());
+      }
+      Set<String> accepted = OPTIONS.get(command);
+      if (accepted == null) {
+        throw new IllegalArgumentException("unknown command '" + command + "': expected train, summary, predict or help");
+      }
+      Map<String, String> options = new LinkedHashMap<>();
+      List<String> operands = new ArrayList<>();
+      for (int i = 1; i < args.length; i++) {
+        if (!args[i].startsWith("--")) {
+          operands.add(args[i]);
+          continue;
+        }
+        String name = args[i].substring(2);
+        if (!accepted.contains(name)) {
+          throw new IllegalArgumentException(command + " has no option --" + name + "; it takes --"
+              + String.join(", --", accepted.stream().sorted().toList()));
+        }
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("--" + name + " needs a value");
+        }
+        options.put(name, args[++i]);
+      }
+      if (!command.equals("predict") && !operands.isEmpty()) {
+        throw new IllegalArgumentException(command + " takes only --name value options, found '" + operands.get(0) + "'");
+      }
+      return new Arguments(command, options, operands);
+    }
+
+    String option(String name, String fallback) {
+      return options.getOrDefault(name, fallback);
+    }
+
+    /** The option read as a number, or {@code fallback} when absent. */
+    <T extends Number> T number(String name, T fallback, Function<String, T> parse) {
+      String value = options.get(name);
+      try {
+        return value == null ? fallback : parse.apply(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--" + name + " needs a number, found '" + value + "'");
+      }
+    }
   }
 }

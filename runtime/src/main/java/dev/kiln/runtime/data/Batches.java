@@ -4,6 +4,7 @@ import dev.kiln.runtime.random.JaxRandom;
 import dev.kiln.runtime.random.PRNGKey;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,18 +18,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * partial batch, both allocated once and reused for every batch of every epoch, so iterating
  * allocates no array memory. Whether the partial batch is served or dropped is a setting; it is
  * served by default, so every example is seen once per epoch.
+ *
+ * <p>Shuffled batches may be {@linkplain #augment augmented}: the augmentation changes each filled
+ * buffer in place, with a key of its own per batch.
  */
 public final class Batches {
+  /** The slot of {@code split(fold_in(key, epoch))} that augmentation keys derive from; see {@link #augment}. */
+  private static final int AUGMENTATION_STREAM = 2;
+
   private final Dataset data;
   private final int batchSize;
   private final PRNGKey key;
   private final boolean dropLast;
+  private final Augmentation augmentation;
   private final INDArray features2d;
   private final INDArray labels2d;
   private Buffers full;
   private Buffers partial;
 
-  private Batches(Dataset data, int batchSize, PRNGKey key, boolean dropLast) {
+  private Batches(Dataset data, int batchSize, PRNGKey key, boolean dropLast, Augmentation augmentation) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
     }
@@ -36,23 +44,39 @@ public final class Batches {
     this.batchSize = batchSize;
     this.key = key;
     this.dropLast = dropLast;
+    this.augmentation = augmentation;
     this.features2d = data.features().reshape(data.size(), rowLength(data.features()));
     this.labels2d = data.labels().reshape(data.size(), rowLength(data.labels()));
   }
 
   /** Batches shuffled each epoch from {@code key}; the last partial batch is kept. */
   public static Batches shuffled(Dataset data, int batchSize, PRNGKey key) {
-    return new Batches(data, batchSize, key, false);
+    return new Batches(data, batchSize, key, false, null);
   }
 
   /** Batches in dataset order (for evaluation); the last partial batch is kept. */
   public static Batches sequential(Dataset data, int batchSize) {
-    return new Batches(data, batchSize, null, false);
+    return new Batches(data, batchSize, null, false, null);
   }
 
   /** The same batches, with the last partial batch of each epoch dropped ({@code true}) or kept. */
   public Batches dropLast(boolean drop) {
-    return new Batches(data, batchSize, key, drop);
+    return new Batches(data, batchSize, key, drop, augmentation);
+  }
+
+  /**
+   * The same batches, each changed in place by {@code augmentation} right after its buffer is
+   * filled. Batch {@code b} of epoch {@code e} gets the key {@code fold_in(fold_in(fold_in(key, e),
+   * 2), b)}: the shuffle of epoch {@code e} draws from {@code fold_in(key, e)} split into slots 0
+   * and 1, so slot 2 is a stream of its own, and every batch's key is fixed by the run's key alone.
+   * Only shuffled batches have a key, so only they can be augmented.
+   */
+  public Batches augment(Augmentation augmentation) {
+    Objects.requireNonNull(augmentation, "augmentation");
+    if (key == null) {
+      throw new IllegalStateException("only shuffled batches can be augmented: their key drives the augmentation");
+    }
+    return new Batches(data, batchSize, key, dropLast, augmentation);
   }
 
   public int batchSize() {
@@ -86,6 +110,7 @@ public final class Batches {
   public Iterator<Batch> epoch(int epoch) {
     int[] order = order(epoch);
     int batches = count();
+    PRNGKey augmentationKeys = augmentation == null ? null : key.foldIn(epoch).foldIn(AUGMENTATION_STREAM);
     return new Iterator<>() {
       private int next;
 
@@ -99,12 +124,16 @@ public final class Batches {
         if (!hasNext()) {
           throw new NoSuchElementException("epoch " + epoch + " has " + batches + " batches");
         }
-        int from = next++ * batchSize;
+        int index = next++;
+        int from = index * batchSize;
         int size = Math.min(batchSize, order.length - from);
         Buffers b = buffers(size);
         System.arraycopy(order, from, b.indexes, 0, size);
         Nd4j.pullRows(features2d, b.features2d, 1, b.indexes);
         Nd4j.pullRows(labels2d, b.labels2d, 1, b.indexes);
+        if (augmentation != null) {
+          augmentation.apply(b.batch.features(), augmentationKeys.foldIn(index));
+        }
         return b.batch;
       }
     };

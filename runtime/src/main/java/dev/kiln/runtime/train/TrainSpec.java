@@ -1,5 +1,6 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.runtime.data.Augmentation;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.loss.Loss;
 import dev.kiln.runtime.model.ModelDefinition;
@@ -15,13 +16,14 @@ import java.util.Objects;
 /**
  * The settings of a training run, filled in by the lambda given to {@link Train#of} in the style of
  * a Kotlin type-safe builder. Required: {@link #data}, {@link #loss}, {@link #optimizer}. Defaults:
- * 1 epoch, seed 0, parameters from {@code model.init}, progress shown, no evaluation, no
- * checkpoints, no loss curve. {@link #validate} checks everything against the model before any
+ * 1 epoch, seed 0, parameters from {@code model.init}, progress shown, no augmentation, no
+ * evaluation, no checkpoints, no loss curve. {@link #validate} checks everything against the model before any
  * work starts, so a mistake fails in milliseconds, not after an epoch.
  */
 public final class TrainSpec<P extends Record> {
   Dataset train;
   int batchSize;
+  Augmentation augmentation;
   Loss loss;
   Optimizer optimizer;
   int epochs = 1;
@@ -42,6 +44,16 @@ public final class TrainSpec<P extends Record> {
   public void data(Dataset train, int batchSize) {
     this.train = Objects.requireNonNull(train, "training data");
     this.batchSize = batchSize;
+  }
+
+  /**
+   * Change every training batch in place before its step, e.g.
+   * {@code augment(Augmentations.randomHorizontalFlip())}. Each batch's key derives from the
+   * shuffling key (see {@link dev.kiln.runtime.data.Batches#augment}), so the run stays reproducible;
+   * evaluation batches are never augmented.
+   */
+  public void augment(Augmentation augmentation) {
+    this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
   }
 
   public void loss(Loss loss) {

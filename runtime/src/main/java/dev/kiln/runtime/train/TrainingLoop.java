@@ -15,14 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runs a validated {@link TrainSpec}: splits the key into initialisation, shuffling and dropout keys,
- * then for each epoch feeds shuffled batches to the model's compiled {@link TrainStep}, stops with
- * {@link TrainingDivergedException} at the first non-finite loss, evaluates on the test set in
- * batches, calls the callbacks, saves checkpoints (atomically, with {@link ParameterFiles}; resume with
+ * then for each epoch feeds shuffled (and, if asked, augmented) batches to the model's compiled
+ * {@link TrainStep}, stops with {@link TrainingDivergedException} at the first non-finite loss,
+ * evaluates on the test set in batches ({@link Evaluation}), calls the callbacks, saves checkpoints
+ * (atomically, with {@link ParameterFiles}; resume with
  * {@code initialParams(model.fromFlax(ParameterFiles.load(path)))}) and finally draws the loss curve.
  */
 final class TrainingLoop<P extends Record> {
@@ -47,8 +46,8 @@ final class TrainingLoop<P extends Record> {
     P params = spec.initialParams != null ? spec.initialParams : model.init(keys[0]);
     TrainStep<P> trainer = model.trainer(params, spec.loss, spec.optimizer);
     trainer.dropoutKey(keys[2]);
-    Batches batches = Batches.shuffled(spec.train, spec.batchSize, keys[1]).dropLast(spec.dropLast);
-    Batches testBatches = spec.test == null ? null : Batches.sequential(spec.test, spec.batchSize);
+    Batches shuffled = Batches.shuffled(spec.train, spec.batchSize, keys[1]).dropLast(spec.dropLast);
+    Batches batches = spec.augmentation == null ? shuffled : shuffled.augment(spec.augmentation);
     lastSaveNanos = System.nanoTime();
     try {
       long step = 0;
@@ -87,8 +86,8 @@ final class TrainingLoop<P extends Record> {
         }
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("train_loss", lossSum / count);
-        if (testBatches != null) {
-          evaluate(trainer, testBatches, figures);
+        if (spec.test != null) {
+          evaluate(trainer, figures);
         }
         history.recordEpoch(figures);
         if (spec.progress) {
@@ -113,20 +112,9 @@ final class TrainingLoop<P extends Record> {
     return new TrainingResult<>(trainer.params(), history);
   }
 
-  /** Predicts the whole test set batch by batch into one array, then computes loss and metrics. */
-  private void evaluate(TrainStep<P> trainer, Batches testBatches, Map<String, Double> figures) {
-    int from = 0;
-    for (Iterator<Batch> it = testBatches.epoch(0); it.hasNext(); ) {
-      Batch batch = it.next();
-      INDArray out = trainer.predict(batch.features());
-      if (predictions == null) {
-        long[] shape = out.shape().clone();
-        shape[0] = spec.test.size();
-        predictions = Nd4j.create(out.dataType(), shape, 'c');
-      }
-      predictions.get(NDArrayIndex.interval(from, from + batch.size())).assign(out);
-      from += batch.size();
-    }
+  /** Predicts the whole test set batch by batch into one reused array, then computes loss and metrics. */
+  private void evaluate(TrainStep<P> trainer, Map<String, Double> figures) {
+    predictions = Evaluation.predictInBatches(trainer::predict, spec.test.features(), spec.batchSize, predictions);
     figures.put("test_loss", spec.loss.value(predictions, spec.test.labels()));
     for (Metric m : spec.metrics) {
       figures.put("test_" + m.name(), m.compute(predictions, spec.test.labels()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.runtime.random.PRNGKey;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class BatchesTest {
@@ -90,5 +92,70 @@ class BatchesTest {
     assertArrayEquals(new int[] {3, 4, 5, 6}, sub.labels().toIntVector());
     assertEquals(Arrays.asList(3, 4, 5, 6), labelsOf(Batches.sequential(sub, 3), 0));
     assertEquals(DataType.FLOAT, sub.features().dataType());
+  }
+
+  @Test
+  void augmentationChangesEachServedBatchInPlaceWithItsOwnKey() {
+    Dataset data = numbered(23);
+    INDArray before = data.features().dup();
+    PRNGKey key = new PRNGKey(0, 42);
+    List<PRNGKey> keys = new ArrayList<>();
+    Batches plain = Batches.shuffled(data, 5, key);
+    Batches negated = plain.augment((features, k) -> {
+      keys.add(k);
+      features.negi();
+    });
+    for (int epoch = 0; epoch < 2; epoch++) {
+      Iterator<Batch> a = plain.epoch(epoch);
+      Iterator<Batch> b = negated.epoch(epoch);
+      for (int index = 0; a.hasNext(); index++) {
+        Batch expected = a.next();
+        Batch augmented = b.next();
+        assertEquals(expected.labels(), augmented.labels(), "augmentation keeps the order and the labels");
+        assertEquals(expected.features().neg(), augmented.features());
+        assertEquals(key.foldIn(epoch).foldIn(2).foldIn(index), keys.get(keys.size() - 1));
+      }
+      assertFalse(b.hasNext());
+    }
+    assertEquals(10, keys.size(), "one call per batch, 5 batches in each of 2 epochs");
+    assertEquals(before, data.features(), "the dataset itself is never augmented");
+  }
+
+  @Test
+  void batchesWithoutAugmentationAreTheDatasetRows() {
+    Dataset data = numbered(23);
+    Batches batches = Batches.shuffled(data, 5, new PRNGKey(0, 3));
+    int[] order = batches.order(0);
+    int served = 0;
+    for (Iterator<Batch> it = batches.epoch(0); it.hasNext(); ) {
+      Batch b = it.next();
+      for (int i = 0; i < b.size(); i++) {
+        assertEquals(data.features().slice(order[served++]), b.features().slice(i));
+      }
+    }
+    assertEquals(23, served);
+  }
+
+  @Test
+  void sameKeySameAugmentedBatches() {
+    Dataset images = new Dataset(Nd4j.rand(DataType.FLOAT, 12, 4, 4, 1), Nd4j.zeros(DataType.INT32, 12));
+    List<INDArray> runs = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      Batches batches = Batches.shuffled(images, 4, new PRNGKey(0, 8)).augment(Augmentations.randomHorizontalFlip());
+      List<INDArray> served = new ArrayList<>();
+      batches.epoch(1).forEachRemaining(b -> served.add(b.features().dup()));
+      runs.add(Nd4j.concat(0, served.toArray(new INDArray[0])));
+    }
+    assertEquals(runs.get(0), runs.get(1));
+    List<INDArray> plain = new ArrayList<>();
+    Batches.shuffled(images, 4, new PRNGKey(0, 8)).epoch(1).forEachRemaining(b -> plain.add(b.features().dup()));
+    assertFalse(runs.get(0).equals(Nd4j.concat(0, plain.toArray(new INDArray[0]))), "some image was flipped");
+  }
+
+  @Test
+  void onlyShuffledBatchesCanBeAugmented() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Batches.sequential(numbered(4), 2).augment((features, key) -> {}));
+    assertEquals("only shuffled batches can be augmented: their key drives the augmentation", e.getMessage());
   }
 }

@@ -158,4 +158,19 @@ class TrainTest {
     assertTrue(e.getMessage().contains("training data examples have shape [2] but LogisticRegression expects input [5]"),
         e.getMessage());
   }
+
+  @Test
+  void augmentationSeesEveryTrainingBatchAndNoEvaluationBatch() {
+    int[] calls = {0};
+    Train.of(new LogisticRegression.Model(2, 3), t -> {
+      t.data(blobs(100, 1), 16);
+      t.loss(new LogisticRegression.CrossEntropy());
+      t.optimizer(new LogisticRegression.Sgd(0.1));
+      t.epochs(2);
+      t.augment((features, key) -> calls[0]++);
+      t.evaluate(blobs(50, 2), Metrics.accuracy());
+      t.progress(false);
+    });
+    assertEquals(2 * 7, calls[0], "100 examples in batches of 16 is 7 batches per epoch");
+  }
 }
