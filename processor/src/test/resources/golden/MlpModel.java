@@ -4,6 +4,7 @@ import dev.kiln.annotations.Activation;
 import dev.kiln.runtime.loss.Loss;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.model.ModelSupport;
+import dev.kiln.runtime.model.TapeCache;
 import dev.kiln.runtime.nn.ActivationOps;
 import dev.kiln.runtime.nn.DenseOps;
 import dev.kiln.runtime.nn.DenseParams;
@@ -14,6 +15,7 @@ import dev.kiln.runtime.random.PRNGKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,6 +120,12 @@ public final class MlpModel implements ModelDefinition<Mlp> {
   @Override
   public INDArray apply(Mlp params, INDArray input) {
     return forward(params, input, tape(input));
+  }
+
+  @Override
+  public UnaryOperator<INDArray> predictor(Mlp params) {
+    TapeCache<Tape> tapes = new TapeCache<>(this::tape, Tape::fits);
+    return input -> forward(params, input, tapes.get(input));
   }
 
   /**

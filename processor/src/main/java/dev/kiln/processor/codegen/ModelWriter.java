@@ -68,6 +68,7 @@ public final class ModelWriter {
         .addMethod(forward(forward))
         .addMethod(backward(backward))
         .addMethod(apply())
+        .addMethod(predictor())
         .addMethod(zerosLike())
         .addMethod(parameterShapes())
         .addMethod(putShapes())
@@ -185,6 +186,15 @@ public final class ModelWriter {
         .addParameter(record, "params").addParameter(Runtime.INDARRAY, "input");
     String first = network.hasSingleOutput() ? "" : "." + network.outputs().get(0).name() + "()";
     return m.addStatement("return forward(params, input, tape(input))$L", first).build();
+  }
+
+  private MethodSpec predictor() {
+    TypeName result = ParameterizedTypeName.get(ClassName.get(java.util.function.UnaryOperator.class), Runtime.INDARRAY);
+    String first = network.hasSingleOutput() ? "" : "." + network.outputs().get(0).name() + "()";
+    return override("predictor", result).addParameter(record, "params")
+        .addStatement("$T tapes = new $T<>(this::tape, $T::fits)", ParameterizedTypeName.get(Runtime.TAPE_CACHE, tape),
+            Runtime.TAPE_CACHE, tape)
+        .addStatement("return input -> forward(params, input, tapes.get(input))$L", first).build();
   }
 
   private MethodSpec zerosLike() {

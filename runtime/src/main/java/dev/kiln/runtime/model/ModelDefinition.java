@@ -22,8 +22,14 @@ public interface ModelDefinition<P extends Record> {
   /** Parameters from Flax's default initialisers, bit-identical to Flax's {@code init(key, x)}. */
   P init(PRNGKey key);
 
-  /** The model's (first) output for a batch, in evaluation mode. */
+  /** The model's (first) output for a batch, in evaluation mode; allocates its buffers for this call. */
   INDArray apply(P params, INDArray input);
+
+  /**
+   * {@link #apply} for many batches: the function keeps its buffers per batch shape, and each result
+   * is overwritten by the next call of the same shape.
+   */
+  java.util.function.UnaryOperator<INDArray> predictor(P params);
 
   /** Every parameter's Flax path ({@code dense/kernel}, ...) and shape, in tree order. */
   LinkedHashMap<String, long[]> parameterShapes();

@@ -27,7 +27,7 @@ public final class Evaluation {
   /** The model's outputs for every row of {@code inputs} ({@code [N, ...]}), in order. */
   public static <P extends Record> INDArray predictInBatches(ModelDefinition<P> model, P params, INDArray inputs,
       int batchSize) {
-    return predictInBatches(x -> model.apply(params, x), inputs, batchSize, null);
+    return predictInBatches(model.predictor(params), inputs, batchSize, null);
   }
 
   /**

@@ -49,6 +49,11 @@ record LogisticRegression(INDArray kernel, INDArray bias) {
     }
 
     @Override
+    public java.util.function.UnaryOperator<INDArray> predictor(LogisticRegression p) {
+      return x -> apply(p, x);
+    }
+
+    @Override
     public LinkedHashMap<String, long[]> parameterShapes() {
       LinkedHashMap<String, long[]> m = new LinkedHashMap<>();
       m.put("dense/kernel", new long[] {features, classes});
