@@ -86,7 +86,7 @@ public final class MlpModel implements ModelDefinition<Mlp> {
    */
   public Tape tape(INDArray input) {
     ModelSupport.checkInput("Mlp", inputShape(), input);
-    return new Tape(input.size(0), input.dataType());
+    return new Tape(input.size(0), ModelSupport.computeType(input));
   }
 
   /**
@@ -238,7 +238,7 @@ public final class MlpModel implements ModelDefinition<Mlp> {
      * Whether this tape serves {@code input} (same batch size, sizes and data type).
      */
     public boolean fits(INDArray input) {
-      return input.size(0) == batch && input.dataType() == dtype;
+      return input.size(0) == batch && ModelSupport.computeType(input) == dtype;
     }
   }
 }

@@ -135,7 +135,7 @@ final class BackwardWriter {
     private final boolean gradInOptional;
 
     Context(Step step, CodeBlock gradOut, CodeBlock gradIn, boolean gradInOptional) {
-      super(step, code);
+      super(step, BackwardWriter.this.buffers, code);
       this.gradOut = gradOut;
       this.gradIn = gradIn;
       this.gradInOptional = gradInOptional;

@@ -48,7 +48,7 @@ final class ForwardWriter {
 
   private final class Context extends StepContext implements Emitter.Forward {
     Context(Step step, CodeBlock.Builder code) {
-      super(step, code);
+      super(step, ForwardWriter.this.buffers, code);
     }
 
     @Override
@@ -63,8 +63,8 @@ final class ForwardWriter {
       if (!stream.equals("dropout")) {
         throw new IllegalArgumentException("no key stream '" + stream + "': only \"dropout\"");
       }
-      return CodeBlock.of("$T.paramKey(t.dropoutKey, $T.scope(t.scope, $S), 1)", dev.kiln.processor.layers.Runtime.FLAX_RNG,
-          dev.kiln.processor.layers.Runtime.MODEL_SUPPORT, step.component().name());
+      return CodeBlock.of("$T.dropoutKey(t.dropoutKey, t.scope, $S)", dev.kiln.processor.layers.Runtime.MODEL_SUPPORT,
+          step.component().name());
     }
   }
 }

@@ -62,7 +62,7 @@ public final class ModelWriter {
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .addMethod(name())
         .addMethod(inputShape())
-        .addMethod(initRoot())
+        .addMethods(initRoot())
         .addMethod(initScoped())
         .addMethod(newTape())
         .addMethod(forward(forward))
@@ -97,9 +97,38 @@ public final class ModelWriter {
         .addStatement("return new long[] {$L}", Names.perExampleLiteral(spec.input())).build();
   }
 
-  private MethodSpec initRoot() {
-    return override("init", record).addParameter(Runtime.PRNG_KEY, "key")
-        .addStatement("return init(key, $T.of())", LIST).build();
+  /** {@code init(key)}, or for parameters sized by symbols {@code init(key, V, ...)} beside an {@code init(key)} that says so. */
+  private List<MethodSpec> initRoot() {
+    List<String> symbols = paramSymbols();
+    if (symbols.isEmpty()) {
+      return List.of(override("init", record).addParameter(Runtime.PRNG_KEY, "key")
+          .addStatement("return init(key, $T.of())", LIST).build());
+    }
+    MethodSpec.Builder sized = MethodSpec.methodBuilder("init").addModifiers(Modifier.PUBLIC).returns(record)
+        .addJavadoc("Parameters from Flax's default initialisers, with the sizes of $L.\n", String.join(", ", symbols))
+        .addParameter(Runtime.PRNG_KEY, "key");
+    symbols.forEach(s -> sized.addParameter(long.class, s));
+    return List.of(
+        override("init", record).addParameter(Runtime.PRNG_KEY, "key")
+            .addStatement("throw new $T($S)", IllegalStateException.class, spec.name() + " sizes its parameters with "
+                + String.join(", ", symbols) + ": call init(key, " + String.join(", ", symbols) + ")")
+            .build(),
+        sized.addStatement("return init(key, $T.of()$L)", LIST, symbolArguments(symbols)).build());
+  }
+
+  /** The symbols that size parameters (a vocabulary {@code V}), bound when parameters are made. */
+  private List<String> paramSymbols() {
+    java.util.Set<String> symbols = new java.util.LinkedHashSet<>();
+    for (ComponentParams c : network.params()) {
+      for (ParamSlot s : c.slots()) {
+        s.shape().stream().filter(d -> !d.isKnown()).forEach(d -> symbols.add(d.symbol()));
+      }
+    }
+    return new ArrayList<>(symbols);
+  }
+
+  private static String symbolArguments(List<String> symbols) {
+    return symbols.stream().map(s -> ", " + s).reduce("", String::concat);
   }
 
   private MethodSpec initScoped() {
@@ -107,6 +136,7 @@ public final class ModelWriter {
         .addJavadoc("Parameters for this model placed at Flax scope {@code scope} under the root key, as Flax"
             + " derives one key per parameter.\n")
         .addParameter(Runtime.PRNG_KEY, "root").addParameter(STRING_LIST, "scope");
+    paramSymbols().forEach(s -> m.addParameter(long.class, s));
     List<CodeBlock> args = new ArrayList<>();
     for (ComponentParams c : network.params()) {
       m.addCode("// $L\n", c.name());
@@ -117,7 +147,8 @@ public final class ModelWriter {
         m.addStatement("$T $L = $T.INSTANCE", c.type(), c.name(), c.type());
       } else {
         List<CodeBlock> slots = new ArrayList<>();
-        int counter = 0;
+        // Flax counts the parameters of each module scope from 1, in creation order
+        java.util.Map<List<String>, Integer> counters = new java.util.HashMap<>();
         for (ParamSlot slot : c.slots()) {
           if (!slot.present()) {
             slots.add(CodeBlock.of("null"));
@@ -127,9 +158,11 @@ public final class ModelWriter {
             slots.add(slot.initializer());
             continue;
           }
-          counter++;
-          slots.add(CodeBlock.of("$L.init($T.paramKey(root, $T.scope(scope, $S), $L), $L)", slot.initializer(),
-              Runtime.FLAX_RNG, Runtime.MODEL_SUPPORT, c.name(), counter, knownDims(slot.shape())));
+          int counter = counters.merge(slot.scope(), 1, Integer::sum);
+          CodeBlock path = java.util.stream.Stream.concat(java.util.stream.Stream.of(c.name()), slot.scope().stream())
+              .map(s -> CodeBlock.of("$S", s)).collect(CodeBlock.joining(", "));
+          slots.add(CodeBlock.of("$L.init($T.paramKey(root, $T.scope(scope, $L), $L), $L)", slot.initializer(),
+              Runtime.FLAX_RNG, Runtime.MODEL_SUPPORT, path, counter, dims(slot.shape())));
         }
         m.addStatement("$T $L = new $T(\n$>$L)$<", c.type(), c.name(), c.type(), CodeBlock.join(slots, ",\n"));
       }
@@ -148,7 +181,7 @@ public final class ModelWriter {
     for (String s : Names.symbols(network)) {
       args.add(", input.size($L)", dims.indexOf(Dim.symbol(s)));
     }
-    args.add(", input.dataType()");
+    args.add(", $T.computeType(input)", Runtime.MODEL_SUPPORT);
     if (network.usesMode()) {
       args.add(", $T.of()", LIST);
     }
@@ -235,7 +268,7 @@ public final class ModelWriter {
         m.addStatement("$T.INSTANCE.putShapes(prefix + $S, shapes)", Names.model(c.subModel().spec()), c.name() + "/");
       }
       for (ParamSlot s : trainable(c)) {
-        m.addStatement("shapes.put(prefix + $S, new long[] {$L})", c.name() + "/" + s.name(), knownDims(s.shape()));
+        m.addStatement("shapes.put(prefix + $S, new long[] {$L})", c.name() + "/" + s.flaxPath(), shapeLiteral(s.shape()));
       }
     }
     return m.build();
@@ -259,7 +292,7 @@ public final class ModelWriter {
             c.name(), c.name() + "/");
       }
       for (ParamSlot s : trainable(c)) {
-        m.addStatement("arrays.put(prefix + $S, p.$L().$L())", c.name() + "/" + s.name(), c.name(), s.name());
+        m.addStatement("arrays.put(prefix + $S, p.$L().$L())", c.name() + "/" + s.flaxPath(), c.name(), s.name());
       }
     }
     return m.build();
@@ -286,9 +319,9 @@ public final class ModelWriter {
       } else {
         CodeBlock slots = c.slots().stream()
             .map(s -> !s.present() ? CodeBlock.of("null")
-                : s.trainable() ? CodeBlock.of("arrays.get(prefix + $S)", c.name() + "/" + s.name())
+                : s.trainable() ? CodeBlock.of("arrays.get(prefix + $S)", c.name() + "/" + s.flaxPath())
                 : CodeBlock.of("$T.stateOr(arrays, $T.STATE + prefix + $S, $L)", Runtime.MODEL_SUPPORT,
-                    Runtime.MODEL_SUPPORT, c.name() + "/" + s.name(), s.initializer()))
+                    Runtime.MODEL_SUPPORT, c.name() + "/" + s.flaxPath(), s.initializer()))
             .collect(CodeBlock.joining(", "));
         args.add(CodeBlock.of("new $T($L)", c.type(), slots));
       }
@@ -358,9 +391,9 @@ public final class ModelWriter {
         putState.addStatement("$T.INSTANCE.putState(p.$L(), prefix + $S, arrays)", sub, c.name(), c.name() + "/");
       }
       for (ParamSlot s : state(c)) {
-        putShapes.addStatement("shapes.put(prefix + $S, new long[] {$L})", c.name() + "/" + s.name(),
-            knownDims(s.shape()));
-        putState.addStatement("arrays.put(prefix + $S, p.$L().$L())", c.name() + "/" + s.name(), c.name(), s.name());
+        putShapes.addStatement("shapes.put(prefix + $S, new long[] {$L})", c.name() + "/" + s.flaxPath(),
+            shapeLiteral(s.shape()));
+        putState.addStatement("arrays.put(prefix + $S, p.$L().$L())", c.name() + "/" + s.flaxPath(), c.name(), s.name());
       }
     }
     type.addMethod(override("stateShapes", shapesType)
@@ -375,12 +408,13 @@ public final class ModelWriter {
         .addMethod(putState.build());
   }
 
-  private static String knownDims(List<Dim> dims) {
-    return dims.stream().map(d -> {
-      if (!d.isKnown()) {
-        throw new IllegalStateException("parameter shapes are known at compile time, found " + d);
-      }
-      return d.size() + "L";
-    }).reduce((a, b) -> a + ", " + b).orElse("");
+  /** A parameter's sizes as {@code init} arguments: numbers, and the symbols' parameters. */
+  private static String dims(List<Dim> dims) {
+    return dims.stream().map(d -> d.isKnown() ? d.size() + "L" : d.symbol()).reduce((a, b) -> a + ", " + b).orElse("");
+  }
+
+  /** A parameter's sizes for {@code parameterShapes}: -1 stands for a symbol, which any size fits. */
+  private static String shapeLiteral(List<Dim> dims) {
+    return dims.stream().map(d -> d.isKnown() ? d.size() + "L" : "-1L").reduce((a, b) -> a + ", " + b).orElse("");
   }
 }

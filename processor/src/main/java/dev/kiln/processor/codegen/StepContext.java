@@ -8,11 +8,24 @@ import dev.kiln.processor.model.Step;
 /** Expressions for one step's input, output and parameters, shared by the forward and backward writers. */
 abstract class StepContext implements Emitter.Step {
   final Step step;
+  final Buffers buffers;
   private final CodeBlock.Builder code;
 
-  StepContext(Step step, CodeBlock.Builder code) {
+  StepContext(Step step, Buffers buffers, CodeBlock.Builder code) {
     this.step = step;
+    this.buffers = buffers;
     this.code = code;
+  }
+
+  @Override
+  public CodeBlock shared(String name, Shape shape) {
+    buffers.own(name, shape);
+    return CodeBlock.of("t.$L", name);
+  }
+
+  @Override
+  public CodeBlock sharedOrNull(String name) {
+    return buffers.shapeOf(name) == null ? CodeBlock.of("null") : CodeBlock.of("t.$L", name);
   }
 
   @Override

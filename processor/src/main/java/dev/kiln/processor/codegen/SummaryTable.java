@@ -27,7 +27,8 @@ public final class SummaryTable {
         network.outputs().stream().map(v -> v.shape().toString()).collect(Collectors.joining("\n")), "",
         number(flops(network))));
     addRows(network, "", rows);
-    String total = count(network.parameterCount());
+    String total = count(network.parameterCount()) + symbolicTerms(network).stream().map(t -> " + " + t)
+        .collect(Collectors.joining());
     rows.add(List.of("", "", "", "Total", total, number(flops(network))));
     String table = Box.render(HEADER, rows);
     int width = table.indexOf('\n');
@@ -57,18 +58,41 @@ public final class SummaryTable {
 
   private static String params(ComponentParams c) {
     List<ParamSlot> present = c.slots().stream().filter(ParamSlot::present)
-        .sorted(Comparator.comparing(ParamSlot::name)).toList();
+        .sorted(Comparator.comparing(ParamSlot::flaxPath)).toList();
     if (present.isEmpty()) {
       return "";
     }
     StringBuilder text = new StringBuilder();
     long total = 0;
+    List<String> symbolic = new ArrayList<>();
     for (ParamSlot s : present) {
-      text.append(s.name()).append(": float32")
-          .append(s.shape().stream().map(Dim::toString).collect(Collectors.joining(",", "[", "]"))).append('\n');
-      total += s.count();
+      text.append(s.flaxPath()).append(": float32")
+          .append(s.shape().stream().map(Dim::toString).collect(Collectors.joining(",", "[", "]")))
+          .append(s.trainable() ? "" : " (state)").append('\n');
+      if (s.trainable() && s.count() >= 0) {
+        total += s.count();
+      } else if (s.trainable()) {
+        symbolic.add(s.shape().stream().map(Dim::toString).collect(Collectors.joining("·")));
+      }
     }
-    return text.append('\n').append(count(total)).toString();
+    text.append('\n');
+    if (symbolic.isEmpty()) {
+      return text.append(count(total)).toString();
+    }
+    return text.append(String.join(" + ", symbolic)).append(total > 0 ? " + " + number(total) : "").toString();
+  }
+
+  /** The parameter counts that depend on symbols, e.g. {@code V·64} for an embedding. */
+  private static List<String> symbolicTerms(Network network) {
+    List<String> terms = new ArrayList<>();
+    for (ComponentParams c : network.params()) {
+      if (c.subModel() != null) {
+        terms.addAll(symbolicTerms(c.subModel()));
+      }
+      c.slots().stream().filter(s -> s.present() && s.trainable() && s.count() < 0)
+          .forEach(s -> terms.add(s.shape().stream().map(Dim::toString).collect(Collectors.joining("·"))));
+    }
+    return terms;
   }
 
   private static long flops(Network network) {

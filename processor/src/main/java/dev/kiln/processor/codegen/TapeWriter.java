@@ -85,7 +85,8 @@ final class TapeWriter {
   }
 
   private static MethodSpec fits(Network network, List<String> symbols) {
-    CodeBlock.Builder test = CodeBlock.builder().add("input.size(0) == batch && input.dataType() == dtype");
+    CodeBlock.Builder test = CodeBlock.builder()
+        .add("input.size(0) == batch && $T.computeType(input) == dtype", Runtime.MODEL_SUPPORT);
     List<Dim> dims = network.input().shape().dims();
     for (String s : symbols) {
       test.add(" && input.size($L) == $L", dims.indexOf(Dim.symbol(s)), Names.symbolField(s));

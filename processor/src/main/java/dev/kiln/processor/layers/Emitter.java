@@ -24,6 +24,15 @@ public final class Emitter {
     /** The component's whole parameter record, e.g. {@code p.norm()}. */
     CodeBlock params();
 
+    /**
+     * A tape buffer that later layers may read by name, such as the sequence lengths an embedding
+     * finds in its token ids; registered by the layer that fills it.
+     */
+    CodeBlock shared(String name, Shape shape);
+
+    /** The shared buffer of this name filled by an earlier layer, or the literal {@code null}. */
+    CodeBlock sharedOrNull(String name);
+
     void add(String format, Object... args);
   }
 

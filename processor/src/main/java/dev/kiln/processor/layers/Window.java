@@ -101,8 +101,9 @@ record Window(String layer, List<Integer> size, List<Integer> strides, List<Inte
       numbers.add(Integer.parseInt(m.group()));
     }
     if (!explicitAllowed || numbers.size() != 4 || !text.matches("[\\s(),\\-0-9]+")) {
-      throw new Invalid("padding", layer + " padding must be \"SAME\", \"VALID\""
-          + (explicitAllowed ? " or \"((top, bottom), (left, right))\"" : "") + ", found \"" + text + "\"");
+      throw new Invalid("padding", layer + " padding must be \"SAME\""
+          + (explicitAllowed ? ", \"VALID\" or \"((top, bottom), (left, right))\"" : " or \"VALID\"")
+          + ", found \"" + text + "\"");
     }
     if (numbers.stream().anyMatch(n -> n < 0)) {
       throw new Invalid("padding", layer + " padding must not be negative, found \"" + text + "\"");

@@ -19,7 +19,7 @@ public record Network(ModelSpec spec, Value input, List<Step> steps, List<Value>
     long n = 0;
     for (ComponentParams p : params) {
       n += p.subModel() != null ? p.subModel().parameterCount()
-          : p.slots().stream().filter(ParamSlot::trainable).mapToLong(ParamSlot::count).sum();
+          : p.slots().stream().filter(ParamSlot::trainable).mapToLong(s -> Math.max(s.count(), 0)).sum();
     }
     return n;
   }

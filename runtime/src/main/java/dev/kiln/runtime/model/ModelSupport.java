@@ -12,11 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ModelSupport {
   private ModelSupport() {}
 
-  /** The Flax scope path of a child: {@code scope + [name]}. */
-  public static List<String> scope(List<String> scope, String name) {
-    List<String> path = new ArrayList<>(scope.size() + 1);
+  /** The Flax scope path of a descendant: {@code scope + names}. */
+  public static List<String> scope(List<String> scope, String... names) {
+    List<String> path = new ArrayList<>(scope.size() + names.length);
     path.addAll(scope);
-    path.add(name);
+    path.addAll(List.of(names));
     return path;
   }
 
@@ -39,9 +39,27 @@ public final class ModelSupport {
       throw new IllegalArgumentException(model + " expects input " + expected + "), found "
           + Arrays.toString(shape));
     }
-    if (!input.dataType().isFPType()) {
-      throw new IllegalArgumentException(model + " expects a floating-point input, found " + input.dataType());
+    if (!input.dataType().isNumerical()) {
+      throw new IllegalArgumentException(model + " expects a numeric input, found " + input.dataType());
     }
+  }
+
+  /** The data type a model computes in for this input: its own, or float32 for token ids. */
+  public static org.nd4j.linalg.api.buffer.DataType computeType(INDArray input) {
+    return input.dataType().isFPType() ? input.dataType() : org.nd4j.linalg.api.buffer.DataType.FLOAT;
+  }
+
+  /**
+   * The key Flax's {@code make_rng('dropout')} gives the module {@code name} under {@code scope} on its
+   * first call: one fold of the stream's root key with the hash of the path and counter 1.
+   */
+  public static dev.kiln.runtime.random.PRNGKey dropoutKey(
+      dev.kiln.runtime.random.PRNGKey root, List<String> scope, String name) {
+    if (root == null) {
+      throw new IllegalStateException("dropout in training needs a key: set the tape's dropoutKey"
+          + " (a generated trainer sets it every step)");
+    }
+    return dev.kiln.runtime.random.FlaxRng.paramKey(root, scope(scope, name), 1);
   }
 
   /** {@code given}, or {@code buffer} filled with zeros when the caller passed no cotangent. */
@@ -60,13 +78,28 @@ public final class ModelSupport {
    */
   public static void checkParameters(
       String model, Map<String, long[]> params, Map<String, long[]> state, Map<String, INDArray> found) {
-    Map<String, long[]> expected = new java.util.LinkedHashMap<>(params);
+    Map<String, long[]> expected = new java.util.LinkedHashMap<>();
+    params.forEach((path, shape) -> expected.put(path, fit(shape, found.get(path))));
     state.forEach((path, shape) -> {
       if (found.containsKey(STATE + path)) {
-        expected.put(STATE + path, shape);
+        expected.put(STATE + path, fit(shape, found.get(STATE + path)));
       }
     });
     ParameterMismatchException.check(expected, found, model);
+  }
+
+  /** {@code shape} with its -1 sizes (symbols such as a vocabulary) taken from the array found, if any. */
+  private static long[] fit(long[] shape, INDArray found) {
+    if (found == null || found.rank() != shape.length) {
+      return shape;
+    }
+    long[] fitted = shape.clone();
+    for (int i = 0; i < fitted.length; i++) {
+      if (fitted[i] < 0) {
+        fitted[i] = found.size(i);
+      }
+    }
+    return fitted;
   }
 
   /** The prefix of state entries (Flax's {@code batch_stats} collection) in a variables map. */

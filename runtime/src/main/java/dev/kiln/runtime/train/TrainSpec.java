@@ -73,7 +73,7 @@ public final class TrainSpec<P extends Record> {
     this.key = PRNGKey.of(seed);
   }
 
-  /** The run's key; it is split into the parameter-initialisation key and the shuffling key. */
+  /** The run's key; it is split into the parameter-initialisation, shuffling and dropout keys. */
   public void key(PRNGKey key) {
     this.key = Objects.requireNonNull(key, "key");
   }

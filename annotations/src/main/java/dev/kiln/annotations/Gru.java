@@ -1,0 +1,22 @@
+package dev.kiln.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A GRU over the time axis, as Flax's {@code nn.RNN(nn.GRUCell(features))} with {@code
+ * seq_lengths}; shapes and lengths as {@link Lstm}. The component type is {@code
+ * dev.kiln.runtime.nn.GruParams}.
+ */
+@Documented
+@Layer
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.RECORD_COMPONENT)
+public @interface Gru {
+  int features();
+
+  boolean returnSequence() default false;
+}
