@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON that a safetensors header needs, and no more (Kiln takes no JSON dependency for one
- * header): objects (key order kept, duplicate keys refused), arrays, strings with every escape, and
- * integers. Fractions, exponents, {@code true}, {@code false} and {@code null} never occur in a
- * header and are refused; nesting deeper than {@link #MAX_DEPTH} is refused, so a hostile header
- * cannot overflow the stack.
+ * The JSON that Kiln reads (safetensors headers, vocabulary files, the sentiment sentences of the
+ * npm package {@code sentiment}), and no more, so Kiln takes no JSON dependency: objects (key order
+ * kept, duplicate keys refused), arrays, strings with every escape, integers and {@code null}.
+ * Fractions, exponents, {@code true} and {@code false} occur in none of them and are refused;
+ * nesting deeper than {@link #MAX_DEPTH} is refused, so a hostile file cannot overflow the stack.
  */
-final class Json {
+public final class Json {
   static final int MAX_DEPTH = 32;
 
   private final String text;
@@ -25,9 +25,9 @@ final class Json {
 
   /**
    * Parses one JSON value (trailing whitespace allowed): a {@code LinkedHashMap<String, Object>},
-   * {@code List<Object>}, {@code String} or {@code Long}.
+   * {@code List<Object>}, {@code String}, {@code Long} or null (JSON's {@code null}).
    */
-  static Object parse(String text) throws IOException {
+  public static Object parse(String text) throws IOException {
     Json json = new Json(text);
     Object value = json.value(0);
     json.skipWhitespace();
@@ -38,7 +38,7 @@ final class Json {
   }
 
   /** A JSON string literal for {@code s}. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -77,6 +77,9 @@ final class Json {
       return string();
     } else if (c == '-' || c >= '0' && c <= '9') {
       return integer();
+    } else if (text.startsWith("null", pos)) {
+      pos += 4;
+      return null;
     }
     throw error("unexpected character '" + c + "'");
   }
@@ -97,9 +100,10 @@ final class Json {
       String key = string();
       skipWhitespace();
       expect(':');
-      if (map.put(key, value(depth + 1)) != null) {
+      if (map.containsKey(key)) {
         throw error("duplicate key " + quote(key));
       }
+      map.put(key, value(depth + 1));
       skipWhitespace();
       if (peek() == ',') {
         pos++;
@@ -182,7 +186,7 @@ final class Json {
       pos++;
     }
     if (pos < text.length() && ".eE".indexOf(text.charAt(pos)) >= 0) {
-      throw error("only integers are expected in a safetensors header");
+      throw error("only integers are supported, not fractions or exponents");
     }
     try {
       return Long.parseLong(text.substring(start, pos));
@@ -212,6 +216,6 @@ final class Json {
   }
 
   private IOException error(String what) {
-    return new IOException("malformed JSON header at character " + pos + ": " + what);
+    return new IOException("malformed JSON at character " + pos + ": " + what);
   }
 }
