@@ -2,7 +2,6 @@ package dev.kiln.runtime.nn;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /** Views of arrays under another shape, never copies: writes into a view land in the original. */
 public final class Reshapes {
@@ -24,10 +23,26 @@ public final class Reshapes {
     if (a.rank() == 2) {
       return a;
     }
-    if (a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)) {
+    if (!isContiguousC(a)) {
       throw new IllegalArgumentException(
           what + " of rank " + a.rank() + " must be a C-ordered contiguous array to be viewed as a matrix");
     }
     return a.reshape('c', true, a.length() / cols, cols);
+  }
+
+  /**
+   * Whether {@code a}'s elements lie in C order without gaps. The stride of an axis of size 1 does
+   * not matter (ND4J's {@code Shape.hasDefaultStridesForShape} rejects a fresh {@code [3, 1, 4]}
+   * array, strides {@code [4, 4, 1]}).
+   */
+  private static boolean isContiguousC(INDArray a) {
+    long expected = 1;
+    for (int i = a.rank() - 1; i >= 0; i--) {
+      if (a.size(i) != 1 && a.stride(i) != expected) {
+        return false;
+      }
+      expected *= a.size(i);
+    }
+    return true;
   }
 }
