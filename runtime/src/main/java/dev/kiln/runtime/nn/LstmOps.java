@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
@@ -117,9 +118,9 @@ public final class LstmOps {
     INDArray z = Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates");
     mmul(Reshapes.asMatrix(x, d.e, "LSTM input"), wx, z, false, false, 1.0, 0.0);
     z.addiRowVector(w.get(point(d.e + d.h), all()));
+    INDArray cPrev = c0;
+    INDArray hPrev = h0;
     for (int t = 0; t < d.t; t++) {
-      INDArray hPrev = t > 0 ? step(hiddens, t - 1) : h0;
-      INDArray cPrev = t > 0 ? step(cells, t - 1) : c0;
       INDArray c = step(cells, t);
       INDArray h = step(hiddens, t);
       if (hPrev != null) {
@@ -135,6 +136,8 @@ public final class LstmOps {
       }
       Nd4j.exec(new Tanh(c, h)); // h' = o tanh(c')
       h.muli(gate(gates, t, 2, 3, d.h));
+      cPrev = c;
+      hPrev = h;
     }
 
     if (d.sequence) {
@@ -213,6 +216,9 @@ public final class LstmOps {
           "LSTM grads must be shaped like the parameters (E = " + d.e + ", H = " + d.h + "), got E = "
               + grads.inputFeatures() + ", H = " + grads.hiddenFeatures());
     }
+    if (d.sequence) {
+      Reshapes.asMatrix(dOut, d.h, "LSTM output gradient"); // contiguous, for the per-step views
+    }
     int[] len = lengths(lengths, d);
     INDArray w = fusedWeights(p, x.dataType());
     INDArray wx = w.get(interval(0, d.e), all());
@@ -225,20 +231,21 @@ public final class LstmOps {
     INDArray df = block(work, 1, 2, d.h);
     INDArray dO = block(work, 2, 3, d.h);
     INDArray dg = block(work, 3, 4, d.h);
+    LastSteps last = LastSteps.of(len, d.t, d.type);
+    INDArray c = step(cells, d.t - 1);
     for (int t = d.t - 1; t >= 0; t--) {
       INDArray i = gate(gates, t, 0, 1, d.h);
       INDArray f = gate(gates, t, 1, 2, d.h);
       INDArray o = gate(gates, t, 2, 3, d.h);
       INDArray g = gate(gates, t, 3, 4, d.h);
-      INDArray c = step(cells, t);
       INDArray cPrev = t > 0 ? step(cells, t - 1) : c0;
       if (d.sequence) {
         dh.addi(step(dOut, t));
       } else {
-        addAtLastStep(dh, dOut, len, t);
+        last.add(dh, dOut, t, dO);
       }
       if (dcLast != null) {
-        addAtLastStep(dc, dcLast, len, t);
+        last.add(dc, dcLast, t, dO);
       }
       // dc += dh o (1 - tanh(c')^2); df is the scratch
       dh.mul(o, dg);
@@ -267,6 +274,7 @@ public final class LstmOps {
       if (t > 0 || dh0 != null) {
         mmul(gate(gates, t, 0, 4, d.h), wh, dh, false, true, 1.0, 0.0); // dh_prev = dz W_h^T
       }
+      c = cPrev;
     }
     for (int b = 0; b < d.b; b++) {
       if (len[b] == 0) { // the final carry is the initial one
@@ -327,25 +335,34 @@ public final class LstmOps {
     }
   }
 
-  /** {@code acc[b] += g[b]} for the rows {@code b} whose last real step is {@code t}. */
-  private static void addAtLastStep(INDArray acc, INDArray g, int[] len, int t) {
-    int ending = 0;
-    for (int l : len) {
-      if (l == t + 1) {
-        ending++;
+  /**
+   * Which rows end at which step: {@code [T, B]}, 1 where {@code length[b] - 1 = t}, else 0, with
+   * per step the number of such rows.
+   */
+  private record LastSteps(INDArray mask, int[] count) {
+    static LastSteps of(int[] len, int steps, DataType type) {
+      double[][] mask = new double[steps][len.length];
+      int[] count = new int[steps];
+      for (int b = 0; b < len.length; b++) {
+        if (len[b] > 0) {
+          mask[len[b] - 1][b] = 1;
+          count[len[b] - 1]++;
+        }
       }
+      return new LastSteps(Nd4j.createFromArray(mask).castTo(type), count);
     }
-    if (ending == len.length) {
-      acc.addi(g);
-      return;
-    }
-    for (int b = 0; ending > 0 && b < len.length; b++) {
-      if (len[b] == t + 1) {
-        acc.getRow(b).addi(g.getRow(b));
-        ending--;
+
+    /** {@code acc[b] += g[b]} for the rows {@code b} that end at step {@code t}; {@code tmp} is scratch like {@code g}. */
+    void add(INDArray acc, INDArray g, int t, INDArray tmp) {
+      if (count[t] == acc.size(0)) {
+        acc.addi(g);
+      } else if (count[t] > 0) {
+        Nd4j.exec(new BroadcastMulOp(g, mask.getRow(t), tmp, 0));
+        acc.addi(tmp);
       }
     }
   }
+
 
   /**
    * {@code [W_x; W_h; b]}, {@code [E + H + 1, 4H]}: the kernels and biases of the four gates side by
@@ -367,14 +384,25 @@ public final class LstmOps {
     return w;
   }
 
-  /** Step {@code t} of a batch-major {@code [B, T, F]} array: the view {@code [B, F]}. */
+  /** Step {@code t} of a contiguous batch-major {@code [B, T, F]} array: the view {@code [B, F]}. */
   private static INDArray step(INDArray a, int t) {
-    return a.get(all(), point(t), all());
+    return stepColumns(a, t, 0, a.size(2));
   }
 
   /** Gate blocks {@code from} to {@code to} of step {@code t} of {@code gates}: the view {@code [B, (to - from) H]}. */
   private static INDArray gate(INDArray gates, int t, int from, int to, long h) {
-    return gates.get(all(), point(t), interval(from * h, to * h));
+    return stepColumns(gates, t, from * h, to * h);
+  }
+
+  /**
+   * Columns {@code [from, to)} of step {@code t} of a C-ordered contiguous {@code [B, T, F]} array,
+   * built from its buffer: the per-step views are the hot path, and this costs about half of an
+   * equivalent {@code get(all(), point(t), interval(from, to))}.
+   */
+  private static INDArray stepColumns(INDArray a, int t, long from, long to) {
+    long f = a.size(2);
+    return Nd4j.create(a.data(), new long[] {a.size(0), to - from}, new long[] {a.size(1) * f, 1},
+        a.offset() + t * f + from, 'c', a.dataType());
   }
 
   /**
@@ -431,6 +459,10 @@ public final class LstmOps {
       d.require("gates", gates, d.b, d.t, 4 * d.h);
       d.require("cells", cells, d.b, d.t, d.h);
       d.require("hiddens", hiddens, d.b, d.t, d.h);
+      // the per-step views are built from the buffers of these three: they must be contiguous
+      Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates");
+      Reshapes.asMatrix(cells, d.h, "LSTM cells");
+      Reshapes.asMatrix(hiddens, d.h, "LSTM hiddens");
       if (d.sequence) {
         d.require("sequence output", out, d.b, d.t, d.h);
       } else {
