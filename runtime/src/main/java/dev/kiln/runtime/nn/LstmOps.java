@@ -59,9 +59,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (built per call from the twelve parameters), columns in the order {@code (i, f, o, g)} so that the
  * three sigmoid gates are one block. {@code forward} projects all steps' inputs with one gemm, then
  * per step does one gemm and seven element-wise ops on views; {@code backward} does per step one
- * gemm and sixteen element-wise ops, keeping each step's {@code dz} in place of its gates, so
- * that every parameter gradient and {@code dx} is one gemm over all steps. Per step nothing is
- * allocated but views.
+ * gemm and sixteen element-wise ops (plus two where rows end, in "last" mode), keeping each step's
+ * {@code dz} in place of its gates, so that {@code dx} and each gate's parameter gradients are
+ * gemms over all steps at once (see {@code parameterGradients} for {@code dW_h}). Per step nothing
+ * is allocated but views; per call, the fused weights {@code [E + H + 1, 4H]} and, in "last" mode,
+ * a {@code [T, B]} mask of the rows' last steps.
  *
  * <p><b>Buffers.</b> The caller gives every result and scratch array, all of one floating type
  * (float32 or float64): {@code gates [B, T, 4H]} (the gate activations, then in {@code backward}
@@ -187,7 +189,8 @@ public final class LstmOps {
    *
    * @param work {@code [B, 4H]} scratch
    * @param carry {@code [B, 2H]} scratch
-   * @param dOut {@code dL/dout}, shaped like the forward {@code out} (which selects the mode)
+   * @param dOut {@code dL/dout}, shaped like the forward {@code out} (which selects the mode); C-ordered
+   *     contiguous in "sequence" mode
    * @param dcLast {@code [B, H]}, the gradient of {@code L} with respect to each row's final cell
    *     state (the {@code c} of Flax's returned carry); {@code null} for none
    * @param dx receives {@code dL/dx}, {@code [B, T, E]}; {@code null} skips it (the input of an

@@ -219,6 +219,54 @@ class LstmOpsTest {
     }
   }
 
+  /** Generated code may carve buffers out of one arena: offset views work for every array. */
+  @Test
+  void worksOnOffsetViewsOfALargerBuffer() {
+    LstmParams p = randomParams(3, 4, 85);
+    INDArray x = GradientCheck.randn(86, 2, 5, 3);
+    INDArray lengths = Nd4j.createFromArray(5, 0);
+    INDArray c0 = GradientCheck.randn(87, 2, 4);
+    INDArray h0 = GradientCheck.randn(88, 2, 4);
+    INDArray dOut = GradientCheck.randn(89, 2, 4);
+    Buffers fresh = new Buffers(2, 5, 4, DataType.DOUBLE);
+    INDArray outFresh = Nd4j.create(DataType.DOUBLE, 2, 4);
+    INDArray dxFresh = Nd4j.create(DataType.DOUBLE, 2, 5, 3);
+    INDArray dh0Fresh = Nd4j.create(DataType.DOUBLE, 2, 4);
+    LstmParams gFresh = zerosLike(p);
+    LstmOps.forward(x, p, lengths, c0, h0, fresh.gates, fresh.cells, fresh.hiddens, outFresh);
+    LstmOps.backward(x, p, lengths, c0, h0, fresh.gates, fresh.cells, fresh.hiddens, fresh.work, fresh.carry,
+        dOut, null, dxFresh, gFresh, null, dh0Fresh);
+
+    INDArray arena = Nd4j.valueArrayOf(new long[] {1000}, 7.0, DataType.DOUBLE);
+    long[] at = {3};
+    Function<long[], INDArray> carve = shape -> {
+      long n = java.util.Arrays.stream(shape).reduce(1, (u, v) -> u * v);
+      INDArray v = arena.get(interval(at[0], at[0] + n)).reshape('c', true, shape);
+      at[0] += n + 1;
+      return v;
+    };
+    INDArray gates = carve.apply(new long[] {2, 5, 16});
+    INDArray cells = carve.apply(new long[] {2, 5, 4});
+    INDArray hiddens = carve.apply(new long[] {2, 5, 4});
+    INDArray work = carve.apply(new long[] {2, 16});
+    INDArray carry = carve.apply(new long[] {2, 8});
+    INDArray out = carve.apply(new long[] {2, 4});
+    INDArray dx = carve.apply(new long[] {2, 5, 3});
+    INDArray dh0 = carve.apply(new long[] {2, 4});
+    LstmParams grads = params(name -> carve.apply(arrays(p)[index(name)].shape()));
+    LstmOps.forward(x, p, lengths, c0, h0, gates, cells, hiddens, out);
+    LstmOps.backward(x, p, lengths, c0, h0, gates, cells, hiddens, work, carry, dOut, null, dx, grads, null, dh0);
+    assertClose("out", outFresh, out, 1e-12);
+    assertClose("out of the empty row is h0", h0.getRow(1), out.getRow(1), 0);
+    assertClose("dx", dxFresh, dx, 1e-12);
+    assertClose("dh0", dh0Fresh, dh0, 1e-12);
+    for (int k = 0; k < NAMES.length; k++) {
+      assertClose(NAMES[k], arrays(gFresh)[k], arrays(grads)[k], 1e-12);
+    }
+    assertEquals(7.0, arena.getDouble(2), 0.0);
+    assertEquals(7.0, arena.getDouble(at[0] - 1), 0.0);
+  }
+
   @Test
   void sequenceOutputMayBeTheHiddensAndFloat32AgreesWithFloat64() {
     LstmParams p = randomParams(3, 4, 90);
