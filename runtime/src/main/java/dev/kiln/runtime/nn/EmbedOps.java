@@ -18,15 +18,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * so a token that occurs several times adds up its gradients, and rows of tokens that do not occur
  * get zero. The ids are not differentiable.
  *
- * <p>Unlike Flax, which clamps an out-of-range id silently (JAX's gather) and so embeds a wrong
- * token, an id outside {@code [0, V)} is an error naming where it is. Token id 0 is the padding of
- * right-padded rows: {@code forward} can count each row's other tokens, its sequence length, for
- * {@link LstmOps}' {@code lengths}.
+ * <p>Flax does not reject an out-of-range id ({@code nn.Embed} uses {@code jnp.take}, which fills
+ * such rows with NaN by default); here an id outside {@code [0, V)} is an error naming where it is.
+ * Token id 0 is the padding of right-padded rows: {@code forward} can count each row's other
+ * tokens, its sequence length, for {@link LstmOps}' {@code lengths}.
  *
  * <p>Results are written into caller-given arrays; {@code out}, {@code dOut} and {@code dEmbedding}
  * must be C-ordered contiguous (see {@link Reshapes#asMatrix}). The ids may have any numeric type
- * (integer ids stored as floats too); the embedding and its gradients are float32 or float64, one
- * type for all.
+ * (Flax wants an integer array; integer ids held by a float array work here too); the embedding
+ * and its gradients are float32 or float64, one type for all.
  */
 public final class EmbedOps {
   private EmbedOps() {}
