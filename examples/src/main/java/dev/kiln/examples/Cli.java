@@ -41,7 +41,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet]
+        summary [--model mlp|cnn|lenet|lstm]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -51,13 +51,20 @@ public final class Cli {
                 gzipped or not, of which the first N images are classified (default 10).
                 Fashion-MNIST shows a light garment on a dark background: invert a photo of a garment on a
                 white background first.
+        train --model lstm [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
+                WORKLOADS.md W2: an LSTM on the UCI sentiment sentences (default 10 epochs, batch 64).
+                Writes params.safetensors, vocabulary.json and loss.png to --out, default runs/SentimentLstm.
+        predict --model lstm --params FILE [--vocabulary FILE] [SENTENCE...]
+                Score sentences as negative or positive with their probability; without sentences, read
+                them one per line (an interactive prompt on a terminal). The vocabulary defaults to
+                vocabulary.json beside the parameters.
         help    Print this text.
       """;
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
       "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out"),
       "summary", Set.of("model"),
-      "predict", Set.of("model", "params", "top", "limit"));
+      "predict", Set.of("model", "params", "top", "limit", "vocabulary"));
 
   private Cli() {}
 
@@ -126,12 +133,20 @@ public final class Cli {
       case "mlp" -> FashionMlpModel.INSTANCE;
       case "cnn" -> FashionCnnModel.INSTANCE;
       case "lenet" -> FashionLeNetModel.INSTANCE;
-      default -> throw new IllegalArgumentException("unknown model '" + name + "': expected mlp, cnn or lenet");
+      case "lstm" -> SentimentLstmModel.INSTANCE;
+      default -> throw new IllegalArgumentException("unknown model '" + name + "': expected mlp, cnn, lenet or lstm");
     };
   }
 
   private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
       throws IOException {
+    if (model == SentimentLstmModel.INSTANCE) {
+      Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
+      Sentiment.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 64, Integer::valueOf),
+          a.number("lr", 1e-3, Double::valueOf), a.number("seed", 0L, Long::valueOf),
+          Path.of(a.option("out", "runs/" + model.name())), console);
+      return;
+    }
     int epochs = a.number("epochs", 3, Integer::valueOf);
     int batchSize = a.number("batch-size", 128, Integer::valueOf);
     double learningRate = a.number("lr", 1e-3, Double::valueOf);
@@ -172,6 +187,15 @@ public final class Cli {
     if (!a.options().containsKey("params")) {
       throw new IllegalArgumentException("predict needs --params FILE, e.g. runs/" + model.name()
           + "/params.safetensors as train writes it");
+    }
+    if (model == SentimentLstmModel.INSTANCE) {
+      Path params = Path.of(a.options().get("params"));
+      Path vocabulary = a.options().containsKey("vocabulary") ? Path.of(a.options().get("vocabulary"))
+          : params.resolveSibling("vocabulary.json");
+      Sentiment.predict(params, vocabulary, a.operands(),
+          new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)),
+          out);
+      return;
     }
     if (a.operands().isEmpty()) {
       throw new IllegalArgumentException("predict needs at least one image or IDX file to classify");
