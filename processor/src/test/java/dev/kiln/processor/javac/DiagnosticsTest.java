@@ -290,4 +290,31 @@ class DiagnosticsTest {
     assertThat(c).hadErrorContaining("norm: @BatchNorm momentum must be in [0, 1], found 1.5")
         .inFile(model).onLineContaining("momentum = 1.5");
   }
+
+  @Test
+  void recurrentLayersNeedASequence() {
+    JavaFileObject model = source("FlatLstm", """
+        @Model(input = "64")
+        public record FlatLstm(
+            @Lstm(features = 8) LstmParams lstm) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("lstm: @Lstm needs a sequence (B,T,E) with a known E, found (B,64)")
+        .inFile(model).onLineContaining("@Lstm(features = 8)");
+  }
+
+  @Test
+  void embeddingVocabularyMustBeASizeOrASymbol() {
+    JavaFileObject model = source("BadVocab", """
+        @Model(input = "32")
+        public record BadVocab(
+            @Embed(vocab = "10k", features = 8) EmbedParams embed,
+            @Gru(features = 4) GruParams gru) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("embed: @Embed vocab: expected a positive size or a symbol, found \"10k\" in \"10k\"")
+        .inFile(model).onLineContaining("vocab = \"10k\"");
+  }
 }
