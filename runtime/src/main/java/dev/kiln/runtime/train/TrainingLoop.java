@@ -53,7 +53,7 @@ final class TrainingLoop<P extends Record> {
       long step = 0;
       for (int epoch = 1; epoch <= spec.epochs; epoch++) {
         ProgressBar bar = spec.progress ? ProgressBar.onConsole("epoch " + epoch + "/" + spec.epochs,
-            batches.count(), ProgressBar.Unit.COUNT, "img/s") : null;
+            batches.count(), ProgressBar.Unit.COUNT, rateLabel()) : null;
         double lossSum = 0;
         int count = 0;
         for (Iterator<Batch> it = batches.epoch(epoch - 1); it.hasNext(); ) {
@@ -113,6 +113,12 @@ final class TrainingLoop<P extends Record> {
   }
 
   /** Predicts the whole test set batch by batch into one reused array, then computes loss and metrics. */
+  /** What one example is, for the progress bar: images (NHWC), sequences of token ids, or examples. */
+  private String rateLabel() {
+    int rank = spec.train.features().rank();
+    return rank == 4 ? "img/s" : rank == 2 && !spec.train.features().dataType().isFPType() ? "seq/s" : "ex/s";
+  }
+
   private void evaluate(TrainStep<P> trainer, Map<String, Double> figures) {
     predictions = Evaluation.predictInBatches(trainer::predict, spec.test.features(), spec.batchSize, predictions);
     figures.put("test_loss", spec.loss.value(predictions, spec.test.labels()));
