@@ -22,7 +22,8 @@ abstract class RecurrentRule implements LayerRule {
       return Inference.error("features", "@" + cell() + " needs a positive number of features, found " + features);
     }
     if (input.rank() != 3 || !input.last().isKnown()) {
-      return Inference.error(null, "@" + cell() + " needs a sequence (B,T,E) with a known E, found " + input);
+      return Inference.error(null, "@" + cell() + " needs a sequence (B,T,E) with a known E, found " + input
+          + (input.rank() == 2 ? "; a recurrent layer before it gives every step only with returnSequence = true" : ""));
     }
     Dim h = Dim.of(features);
     Shape output = sequence(layer) ? new Shape(List.of(Dim.BATCH, input.dim(1), h)) : new Shape(List.of(Dim.BATCH, h));

@@ -5,6 +5,9 @@ import java.util.List;
 
 /** Parses the shapes users write in {@code @Model}: {@code "28,28,1"}, {@code "T,64"}. */
 public final class ShapeText {
+  /** Names generated {@code init} methods use for their own parameters. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("key", "root", "scope");
+
   private ShapeText() {}
 
   /**
@@ -26,6 +29,10 @@ public final class ShapeText {
         }
         dims.add(Dim.of(size));
       } else if (p.matches("[A-Za-z_][A-Za-z_0-9]*")) {
+        if (javax.lang.model.SourceVersion.isKeyword(p) || RESERVED.contains(p)) {
+          throw new IllegalArgumentException("the symbol \"" + p + "\" names a generated parameter or a Java keyword;"
+              + " use another name, e.g. \"V\"");
+        }
         if (p.equals("B")) {
           throw new IllegalArgumentException("\"B\" is the implicit batch axis; write the shape of one example, found \""
               + text + "\"");

@@ -300,7 +300,8 @@ class DiagnosticsTest {
         """);
     Compilation c = compile(model);
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("lstm: @Lstm needs a sequence (B,T,E) with a known E, found (B,64)")
+    assertThat(c).hadErrorContaining("lstm: @Lstm needs a sequence (B,T,E) with a known E, found (B,64); a recurrent"
+            + " layer before it gives every step only with returnSequence = true")
         .inFile(model).onLineContaining("@Lstm(features = 8)");
   }
 

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Examples for training or evaluation: features {@code [N, ...]} (float32, NHWC for images) and
+ * Examples for training or evaluation: features {@code [N, ...]} (float32 NHWC for images, int32 token ids for text) and
  * labels {@code [N]} (class ids) or {@code [N, ...]} (targets), row {@code i} of each belonging
  * together. Immutable by convention: nothing in Kiln writes into a dataset's arrays, and
  * {@link #subset} shares them instead of copying.
