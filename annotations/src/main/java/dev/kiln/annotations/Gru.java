@@ -19,4 +19,10 @@ public @interface Gru {
   int features();
 
   boolean returnSequence() default false;
+
+  /**
+   * Read the sequence both ways, as {@link Lstm#bidirectional()}; the component type is then {@code
+   * dev.kiln.runtime.nn.BidirectionalGruParams}.
+   */
+  boolean bidirectional() default false;
 }

@@ -21,4 +21,13 @@ public @interface Lstm {
   int features();
 
   boolean returnSequence() default false;
+
+  /**
+   * Read the sequence both ways, as Flax's {@code nn.Bidirectional(nn.RNN(cell), nn.RNN(cell))}: the
+   * backward pass reverses each row within its length, and the two outputs are concatenated, so the
+   * result has {@code 2 * features}. The component type is then {@code
+   * dev.kiln.runtime.nn.BidirectionalLstmParams} (Flax paths {@code forward_rnn/cell/...} and {@code
+   * backward_rnn/cell/...}).
+   */
+  boolean bidirectional() default false;
 }

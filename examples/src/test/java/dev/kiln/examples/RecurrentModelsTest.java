@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.examples.models.BiScan;
+import dev.kiln.examples.models.BiScanModel;
 import dev.kiln.examples.models.ScanLstm;
 import dev.kiln.examples.models.ScanLstmModel;
 import dev.kiln.examples.models.TinyText;
@@ -57,6 +59,42 @@ class RecurrentModelsTest {
     INDArray gradX = OPS.get("lstm_scan/grad_x");
     assertClose(gradX.get(NDArrayIndex.point(1), NDArrayIndex.point(2), NDArrayIndex.all()),
         grads.embed().embedding().getRow(10), 1e-4, "grad_x through the embedding");
+  }
+
+  @Test
+  void generatedBidirectionalLstmMatchesFlax() {
+    BiScanModel model = BiScanModel.INSTANCE;
+    Parity ops2 = Parity.ops2();
+    INDArray x = ops2.get("bilstm/x");
+    // lengths [5, 3]: ids 1..5 for row 0, 6..8 then padding for row 1
+    INDArray ids = Nd4j.createFromArray(new int[][] {{1, 2, 3, 4, 5}, {6, 7, 8, 0, 0}});
+    INDArray table = Nd4j.zeros(DataType.FLOAT, 9, 3);
+    for (int t = 0; t < 5; t++) {
+      table.putRow(1 + t, x.get(NDArrayIndex.point(0), NDArrayIndex.point(t), NDArrayIndex.all()));
+    }
+    for (int t = 0; t < 3; t++) {
+      table.putRow(6 + t, x.get(NDArrayIndex.point(1), NDArrayIndex.point(t), NDArrayIndex.all()));
+    }
+    Map<String, INDArray> arrays = new LinkedHashMap<>();
+    arrays.put("embed/embedding", table);
+    for (String path : model.parameterShapes().keySet()) {
+      if (path.startsWith("rnn/")) {
+        arrays.put(path, ops2.get("bilstm/params/" + path.substring("rnn/".length())));
+      }
+    }
+    BiScan params = model.fromFlax(arrays);
+    BiScanModel.Tape t = model.tape(ids);
+    INDArray ct = ops2.get("bilstm/ct");
+    INDArray ys = model.forward(params, ids, t);
+    assertClose(ops2.get("bilstm/ys").mul(ct.neq(0).castTo(DataType.FLOAT)), ys.mul(ct.neq(0).castTo(DataType.FLOAT)),
+        1e-5, "ys at real steps");
+    BiScan grads = model.zerosLike(params);
+    model.backward(params, t, ct, grads, false);
+    for (Map.Entry<String, INDArray> e : model.toFlax(grads).entrySet()) {
+      if (e.getKey().startsWith("rnn/")) {
+        assertClose(ops2.get("bilstm/grad/" + e.getKey().substring("rnn/".length())), e.getValue(), 1e-4, e.getKey());
+      }
+    }
   }
 
   @Test

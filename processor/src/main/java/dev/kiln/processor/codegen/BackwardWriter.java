@@ -36,7 +36,7 @@ final class BackwardWriter {
     for (Step step : network.steps()) {
       expected.merge(step.input().name(), 1, Integer::sum);
       boolean hasParameters = step.isSubModel() ? step.subModel().parameterCount() > 0
-          : !step.rule().paramsType().equals(dev.kiln.processor.layers.LayerRule.NO_PARAMS);
+          : !step.rule().paramsType(step.layer()).equals(dev.kiln.processor.layers.LayerRule.NO_PARAMS);
       if (inputOnly.contains(step.input().name()) && !hasParameters) {
         inputOnly.add(step.output().name());
       }

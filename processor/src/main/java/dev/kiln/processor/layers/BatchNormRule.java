@@ -44,7 +44,7 @@ public final class BatchNormRule implements LayerRule {
   }
 
   @Override
-  public ClassName paramsType() {
+  public ClassName paramsType(LayerSpec layer) {
     return VARS;
   }
 

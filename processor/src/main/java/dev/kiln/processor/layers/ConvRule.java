@@ -45,7 +45,7 @@ public final class ConvRule implements LayerRule {
   }
 
   @Override
-  public ClassName paramsType() {
+  public ClassName paramsType(LayerSpec layer) {
     return CONV_PARAMS;
   }
 

@@ -36,7 +36,7 @@ public final class DenseRule implements LayerRule {
   }
 
   @Override
-  public ClassName paramsType() {
+  public ClassName paramsType(LayerSpec layer) {
     return Runtime.DENSE_PARAMS;
   }
 

@@ -51,7 +51,7 @@ public final class EmbedRule implements LayerRule {
   }
 
   @Override
-  public ClassName paramsType() {
+  public ClassName paramsType(LayerSpec layer) {
     return PARAMS;
   }
 

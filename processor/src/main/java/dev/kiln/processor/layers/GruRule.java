@@ -2,16 +2,12 @@ package dev.kiln.processor.layers;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
-import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.Shape;
 import java.util.List;
 
 /** {@code @Gru}: Flax's {@code GRUCell} (gates r, z, n; carry h) run over time with lengths. */
 @AutoService(LayerRule.class)
 public final class GruRule extends RecurrentRule {
-  private static final ClassName OPS = ClassName.get("dev.kiln.runtime.nn", "GruOps");
-  private static final ClassName PARAMS = ClassName.get("dev.kiln.runtime.nn", "GruParams");
-
   @Override
   public String annotation() {
     return "dev.kiln.annotations.Gru";
@@ -28,34 +24,37 @@ public final class GruRule extends RecurrentRule {
   }
 
   @Override
-  public ClassName paramsType() {
-    return PARAMS;
+  ClassName ops(boolean bidirectional) {
+    return ClassName.get("dev.kiln.runtime.nn", bidirectional ? "BidirectionalGruOps" : "GruOps");
   }
 
-  /** In Flax's creation order: {@code ir}, {@code hr}, {@code iz}, {@code hz}, {@code in}, {@code hn}. */
   @Override
-  public List<ParamSlot> params(LayerSpec layer, Shape input) {
-    int h = layer.intValue("features");
+  ClassName params(boolean bidirectional) {
+    return ClassName.get("dev.kiln.runtime.nn", bidirectional ? "BidirectionalGruParams" : "GruParams");
+  }
+
+  /** {@code ir}, {@code hr}, {@code iz}, {@code hz}, {@code in}, {@code hn}. */
+  @Override
+  List<ParamSlot> cellSlots(Cell c, Shape input, int h) {
     return List.of(
-        inputKernel("ir", input, h), bias("ir", h), recurrentKernel("hr", h),
-        inputKernel("iz", input, h), bias("iz", h), recurrentKernel("hz", h),
-        inputKernel("in", input, h), bias("in", h), recurrentKernel("hn", h), bias("hn", h));
+        c.inputKernel("ir", input, h), c.bias("ir", h), c.recurrentKernel("hr", h),
+        c.inputKernel("iz", input, h), c.bias("iz", h), c.recurrentKernel("hz", h),
+        c.inputKernel("in", input, h), c.bias("in", h), c.recurrentKernel("hn", h), c.bias("hn", h));
   }
 
   @Override
-  public void forward(LayerSpec layer, Emitter.Forward e) {
-    int h = layer.intValue("features");
-    e.add("$T.forward($L, $L, $L, null, $L, $L, $L, $L)", OPS, e.input(), e.params(), e.sharedOrNull(EmbedRule.LENGTHS),
-        e.scratch("Gates", perStep(e, 3L * h)), e.scratch("HnPre", perStep(e, h)), e.scratch("Hiddens", perStep(e, h)),
-        e.output());
+  String stateBuffer() {
+    return "HnPre";
   }
 
   @Override
-  public void backward(LayerSpec layer, Emitter.Backward e) {
-    int h = layer.intValue("features");
-    e.add("$T.backward($L, $L, $L, null, $L, $L, $L, $L, $L, $L, $L, null, $L)", OPS, e.input(), e.params(),
-        e.sharedOrNull(EmbedRule.LENGTHS), e.scratch("Gates"), e.scratch("HnPre"), e.scratch("Hiddens"),
-        e.buffer("Work", perRow(3L * h)), e.buffer("Carry", perRow(h)), e.gradOutput(), e.gradInput(),
-        e.gradParams());
+  int carryWidth(int h) {
+    return h;
+  }
+
+  /** The initial carry h0: none (zeros). */
+  @Override
+  String initialCarry() {
+    return "null, ";
   }
 }

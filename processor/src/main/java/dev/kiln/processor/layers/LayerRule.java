@@ -24,7 +24,7 @@ public interface LayerRule {
   String describe(LayerSpec layer);
 
   /** The record type holding this layer's parameters; {@link #NO_PARAMS} when it has none. */
-  default ClassName paramsType() {
+  default ClassName paramsType(LayerSpec layer) {
     return NO_PARAMS;
   }
 

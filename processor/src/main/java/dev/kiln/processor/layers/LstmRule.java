@@ -2,16 +2,12 @@ package dev.kiln.processor.layers;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
-import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.Shape;
 import java.util.List;
 
 /** {@code @Lstm}: Flax's {@code LSTMCell} (gates i, f, g, o; carry (c, h)) run over time with lengths. */
 @AutoService(LayerRule.class)
 public final class LstmRule extends RecurrentRule {
-  private static final ClassName OPS = ClassName.get("dev.kiln.runtime.nn", "LstmOps");
-  private static final ClassName PARAMS = ClassName.get("dev.kiln.runtime.nn", "LstmParams");
-
   @Override
   public String annotation() {
     return "dev.kiln.annotations.Lstm";
@@ -28,35 +24,37 @@ public final class LstmRule extends RecurrentRule {
   }
 
   @Override
-  public ClassName paramsType() {
-    return PARAMS;
+  ClassName ops(boolean bidirectional) {
+    return ClassName.get("dev.kiln.runtime.nn", bidirectional ? "BidirectionalLstmOps" : "LstmOps");
   }
 
-  /** In Flax's creation order: {@code ii}, {@code hi}, {@code if}, {@code hf}, {@code ig}, {@code hg}, {@code io}, {@code ho}. */
   @Override
-  public List<ParamSlot> params(LayerSpec layer, Shape input) {
-    int h = layer.intValue("features");
+  ClassName params(boolean bidirectional) {
+    return ClassName.get("dev.kiln.runtime.nn", bidirectional ? "BidirectionalLstmParams" : "LstmParams");
+  }
+
+  /** {@code ii}, {@code hi}, {@code if}, {@code hf}, {@code ig}, {@code hg}, {@code io}, {@code ho}. */
+  @Override
+  List<ParamSlot> cellSlots(Cell c, Shape input, int h) {
     return List.of(
-        inputKernel("ii", input, h), recurrentKernel("hi", h), bias("hi", h),
-        inputKernel("if", input, h), recurrentKernel("hf", h), bias("hf", h),
-        inputKernel("ig", input, h), recurrentKernel("hg", h), bias("hg", h),
-        inputKernel("io", input, h), recurrentKernel("ho", h), bias("ho", h));
+        c.inputKernel("ii", input, h), c.recurrentKernel("hi", h), c.bias("hi", h),
+        c.inputKernel("if", input, h), c.recurrentKernel("hf", h), c.bias("hf", h),
+        c.inputKernel("ig", input, h), c.recurrentKernel("hg", h), c.bias("hg", h),
+        c.inputKernel("io", input, h), c.recurrentKernel("ho", h), c.bias("ho", h));
   }
 
   @Override
-  public void forward(LayerSpec layer, Emitter.Forward e) {
-    int h = layer.intValue("features");
-    e.add("$T.forward($L, $L, $L, $L, $L, $L, $L)", OPS, e.input(), e.params(), e.sharedOrNull(EmbedRule.LENGTHS),
-        e.scratch("Gates", perStep(e, 4L * h)), e.scratch("Cells", perStep(e, h)), e.scratch("Hiddens", perStep(e, h)),
-        e.output());
+  String stateBuffer() {
+    return "Cells";
   }
 
   @Override
-  public void backward(LayerSpec layer, Emitter.Backward e) {
-    int h = layer.intValue("features");
-    e.add("$T.backward($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", OPS, e.input(), e.params(),
-        e.sharedOrNull(EmbedRule.LENGTHS), e.scratch("Gates"), e.scratch("Cells"), e.scratch("Hiddens"),
-        e.buffer("Work", perRow(4L * h)), e.buffer("Carry", perRow(2L * h)), e.gradOutput(), e.gradInput(),
-        e.gradParams());
+  int carryWidth(int h) {
+    return 2 * h;
+  }
+
+  @Override
+  String initialCarry() {
+    return "";
   }
 }

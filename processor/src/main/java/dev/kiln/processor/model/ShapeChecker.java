@@ -114,7 +114,7 @@ public final class ShapeChecker {
           problems.add(Problem.onLayer(c.name(), layer, inference.attribute(), c.name() + ": " + inference.error() + story));
           return null;
         }
-        if (!rule.paramsType().equals(LayerRule.NO_PARAMS)) {
+        if (!rule.paramsType(layer).equals(LayerRule.NO_PARAMS)) {
           if (owner != null) {
             problems.add(Problem.onLayer(c.name(), layer, null, c.name() + " has two layers with parameters, @"
                 + ownerLayer.kind() + " and @" + layer.kind() + ": give each its own component"));
@@ -132,7 +132,7 @@ public final class ShapeChecker {
         traces.put(out, append(traces.get(current), c.name() + ": " + inference.explanation()));
         current = out;
       }
-      ClassName type = owner == null ? LayerRule.NO_PARAMS : owner.paramsType();
+      ClassName type = owner == null ? LayerRule.NO_PARAMS : owner.paramsType(ownerLayer);
       if (!type.simpleName().equals(c.paramsType())) {
         LayerSpec at = ownerLayer != null ? ownerLayer : c.layers().get(0);
         String holder = owner == null ? "has no parameters" : "holds @" + ownerLayer.kind() + "'s parameters";
