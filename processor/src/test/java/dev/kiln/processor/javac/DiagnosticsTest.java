@@ -318,4 +318,31 @@ class DiagnosticsTest {
     assertThat(c).hadErrorContaining("embed: @Embed vocab: expected a positive size or a symbol, found \"10k\" in \"10k\"")
         .inFile(model).onLineContaining("vocab = \"10k\"");
   }
+
+  @Test
+  void gruNeedsPositiveFeatures() {
+    JavaFileObject model = source("EmptyGru", """
+        @Model(input = "T,8")
+        public record EmptyGru(
+            @Gru(features = 0) GruParams gru) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("gru: @Gru needs a positive number of features, found 0")
+        .inFile(model).onLineContaining("@Gru(features = 0)");
+  }
+
+  @Test
+  void bidirectionalLayersHoldBothDirectionsParameters() {
+    JavaFileObject model = source("OneWay", """
+        @Model(input = "T,8")
+        public record OneWay(
+            @Lstm(features = 4, bidirectional = true) LstmParams lstm) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining(
+            "lstm holds @Lstm's parameters, so its type must be BidirectionalLstmParams, found LstmParams")
+        .inFile(model).onLineContaining("bidirectional = true");
+  }
 }
