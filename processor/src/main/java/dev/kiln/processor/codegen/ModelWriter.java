@@ -118,13 +118,7 @@ public final class ModelWriter {
 
   /** The symbols that size parameters (a vocabulary {@code V}), bound when parameters are made. */
   private List<String> paramSymbols() {
-    java.util.Set<String> symbols = new java.util.LinkedHashSet<>();
-    for (ComponentParams c : network.params()) {
-      for (ParamSlot s : c.slots()) {
-        s.shape().stream().filter(d -> !d.isKnown()).forEach(d -> symbols.add(d.symbol()));
-      }
-    }
-    return new ArrayList<>(symbols);
+    return network.parameterSymbols();
   }
 
   private static String symbolArguments(List<String> symbols) {

@@ -24,6 +24,17 @@ public record Network(ModelSpec spec, Value input, List<Step> steps, List<Value>
     return n;
   }
 
+  /** The symbols that size this model's own parameters (a vocabulary {@code V}), in order. */
+  public List<String> parameterSymbols() {
+    java.util.Set<String> symbols = new java.util.LinkedHashSet<>();
+    for (ComponentParams p : params) {
+      for (ParamSlot s : p.slots()) {
+        s.shape().stream().filter(d -> !d.isKnown()).forEach(d -> symbols.add(d.symbol()));
+      }
+    }
+    return List.copyOf(symbols);
+  }
+
   /** Whether some component, here or in a sub-model, holds state such as running statistics. */
   public boolean hasState() {
     return params.stream().anyMatch(p -> p.subModel() != null ? p.subModel().hasState()

@@ -159,6 +159,12 @@ public final class ShapeChecker {
         return null;
       }
       Network net = sub.network();
+      if (!net.parameterSymbols().isEmpty()) {
+        problems.add(Problem.onComponent(c.name(), c.name() + ": the sub-model " + c.subModel().name()
+            + " sizes its parameters with " + String.join(", ", net.parameterSymbols())
+            + ", which only its own init can bind; give the size as a number to use it as a sub-model"));
+        return null;
+      }
       if (!net.hasSingleOutput()) {
         problems.add(Problem.onComponent(c.name(), c.name() + ": the sub-model " + c.subModel().name() + " has "
             + net.outputs().size() + " outputs; a component can use a sub-model with one output"));

@@ -345,4 +345,25 @@ class DiagnosticsTest {
             "lstm holds @Lstm's parameters, so its type must be BidirectionalLstmParams, found LstmParams")
         .inFile(model).onLineContaining("bidirectional = true");
   }
+
+  @Test
+  void aSubModelMustNotLeaveItsParameterSizesOpen() {
+    JavaFileObject encoder = source("TextEncoder", """
+        @Model(input = "16")
+        public record TextEncoder(
+            @Embed(vocab = "V", features = 8) EmbedParams embed,
+            @Lstm(features = 4) LstmParams lstm) {}
+        """);
+    JavaFileObject classifier = source("TextClassifier", """
+        @Model(input = "16", output = "2")
+        public record TextClassifier(
+            TextEncoder encoder,
+            @Dense(features = 2) DenseParams logits) {}
+        """);
+    Compilation c = compile(encoder, classifier);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("encoder: the sub-model TextEncoder sizes its parameters with V, which only"
+            + " its own init can bind; give the size as a number to use it as a sub-model")
+        .inFile(classifier).onLineContaining("TextEncoder encoder");
+  }
 }
