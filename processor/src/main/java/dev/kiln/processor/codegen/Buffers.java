@@ -10,11 +10,24 @@ import java.util.Map;
  */
 final class Buffers {
   private final Map<String, Shape> owned = new LinkedHashMap<>();
+  private final Map<String, com.palantir.javapoet.CodeBlock> computed = new LinkedHashMap<>();
   private final Map<String, Shape> views = new LinkedHashMap<>();
 
   /** An array the tape allocates. */
   void own(String name, Shape shape) {
     owned.putIfAbsent(name, shape);
+  }
+
+  /**
+   * An array the tape allocates with a shape only the runtime can compute (an op's work space):
+   * {@code shape} is a {@code long[]} expression over the tape's sizes ({@code batch}, ...).
+   */
+  void ownComputed(String name, com.palantir.javapoet.CodeBlock shape) {
+    computed.putIfAbsent(name, shape);
+  }
+
+  Map<String, com.palantir.javapoet.CodeBlock> computed() {
+    return computed;
   }
 
   /** A field forward assigns (a view or a sub-model's output). */

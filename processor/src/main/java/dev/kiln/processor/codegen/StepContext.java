@@ -24,6 +24,18 @@ abstract class StepContext implements Emitter.Step {
   }
 
   @Override
+  public CodeBlock computedBuffer(String suffix, CodeBlock shape) {
+    String name = step.output().name() + suffix;
+    buffers.ownComputed(name, shape);
+    return CodeBlock.of("t.$L", name);
+  }
+
+  @Override
+  public CodeBlock dims(Shape shape) {
+    return Names.dims(shape, "");
+  }
+
+  @Override
   public CodeBlock sharedOrNull(String name) {
     return buffers.shapeOf(name) == null ? CodeBlock.of("null") : CodeBlock.of("t.$L", name);
   }

@@ -57,6 +57,10 @@ final class TapeWriter {
       tape.addField(Runtime.INDARRAY, e.getKey(), Modifier.PUBLIC, Modifier.FINAL);
       constructor.addStatement("$L = $T.create(dtype, $L)", e.getKey(), Runtime.ND4J, Names.dims(e.getValue(), ""));
     }
+    for (Map.Entry<String, com.palantir.javapoet.CodeBlock> e : buffers.computed().entrySet()) {
+      tape.addField(Runtime.INDARRAY, e.getKey(), Modifier.PUBLIC, Modifier.FINAL);
+      constructor.addStatement("$L = $T.create(dtype, $L)", e.getKey(), Runtime.ND4J, e.getValue());
+    }
     for (Step step : network.steps()) {
       if (step.isSubModel()) {
         String field = Names.subTape(step.component().name());

@@ -33,6 +33,15 @@ public final class Emitter {
     /** The shared buffer of this name filled by an earlier layer, or the literal {@code null}. */
     CodeBlock sharedOrNull(String name);
 
+    /**
+     * A work buffer named after the output plus {@code suffix}, whose shape the runtime computes:
+     * {@code shape} is a {@code long[]} expression that may use {@link #dims(Shape)}.
+     */
+    CodeBlock computedBuffer(String suffix, CodeBlock shape);
+
+    /** A shape's sizes as Java expressions in the tape ({@code batch, 28, 28, 1}). */
+    CodeBlock dims(Shape shape);
+
     void add(String format, Object... args);
   }
 

@@ -118,6 +118,18 @@ record Window(String layer, List<Integer> size, List<Integer> strides, List<Inte
    * @throws Invalid when the input is not NHWC with known sizes or the window leaves nothing
    */
   Shape apply(Shape input, Dim channels, String description) {
+    return output(input, channels, description, false);
+  }
+
+  /**
+   * The output of the transposed window (a transposed convolution), by Flax's rule: SAME gives
+   * {@code in * stride}, VALID {@code in * stride + max(k - stride, 0)}.
+   */
+  Shape applyTransposed(Shape input, Dim channels, String description) {
+    return output(input, channels, description, true);
+  }
+
+  private Shape output(Shape input, Dim channels, String description, boolean transposed) {
     if (input.rank() != 4) {
       throw new Invalid(null, layer + " needs NHWC input (B,H,W,C), found " + input
           + (input.rank() == 2 ? "; add @Reshape({H, W, C}) before it" : ""));
@@ -127,8 +139,8 @@ record Window(String layer, List<Integer> size, List<Integer> strides, List<Inte
         throw new Invalid(null, layer + " needs known sizes, found " + input);
       }
     }
-    long h = size(input.dim(1).size(), 0);
-    long w = size(input.dim(2).size(), 1);
+    long h = transposed ? transposedSize(input.dim(1).size(), 0) : size(input.dim(1).size(), 0);
+    long w = transposed ? transposedSize(input.dim(2).size(), 1) : size(input.dim(2).size(), 1);
     if (h <= 0 || w <= 0) {
       long spanH = (size.get(0) - 1L) * dilation.get(0) + 1;
       long spanW = (size.get(1) - 1L) * dilation.get(1) + 1;
@@ -147,6 +159,11 @@ record Window(String layer, List<Integer> size, List<Integer> strides, List<Inte
     long span = (size.get(axis) - 1L) * dilation.get(axis) + 1;
     long room = in + pads - span;
     return room < 0 ? 0 : room / stride + 1;
+  }
+
+  private long transposedSize(long in, int axis) {
+    int stride = strides.get(axis);
+    return padding.same() ? in * stride : in * stride + Math.max(size.get(axis) - stride, 0);
   }
 
   /** {@code 3x3}, {@code 3x3 stride 2}, {@code 3x3 SAME}: how summaries and messages name it. */

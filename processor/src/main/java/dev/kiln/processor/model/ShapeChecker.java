@@ -237,7 +237,27 @@ public final class ShapeChecker {
       if (dense && !flattened && found.rank() > promised.rank() && found.last().equals(promised.last())) {
         return "add @Flatten before @Dense on " + c.name() + " to get " + promised;
       }
-      return null;
+      return upsamplingHint(promised, found);
+    }
+
+    /** An image that came out smaller than promised by a whole factor: say how strides would reach it. */
+    private String upsamplingHint(Shape promised, Shape found) {
+      if (promised.rank() != 4 || found.rank() != 4) {
+        return null;
+      }
+      Dim ph = promised.dim(1);
+      Dim pw = promised.dim(2);
+      Dim fh = found.dim(1);
+      Dim fw = found.dim(2);
+      if (!(ph.isKnown() && pw.isKnown() && fh.isKnown() && fw.isKnown()) || fh.size() >= ph.size()
+          || ph.size() % fh.size() != 0 || pw.size() % fw.size() != 0 || ph.size() / fh.size() != pw.size() / fw.size()) {
+        return null;
+      }
+      long factor = ph.size() / fh.size();
+      return "a @ConvTranspose with strides = {s, s} multiplies H and W by s: strides whose product is " + factor
+          + " reach " + ph + "x" + pw + " from " + fh + "x" + fw
+          + (Long.bitCount(factor) == 1 ? " (e.g. strides = {2, 2} on " + Long.numberOfTrailingZeros(factor)
+              + " of them)" : "");
     }
 
     private String trace(Value v, String hint) {

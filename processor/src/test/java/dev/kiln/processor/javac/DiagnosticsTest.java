@@ -366,4 +366,36 @@ class DiagnosticsTest {
             + " its own init can bind; give the size as a number to use it as a sub-model")
         .inFile(classifier).onLineContaining("TextEncoder encoder");
   }
+
+  /** The chapter's coding-challenge VAE as printed: its decoder ends at 7x7x1, not the 28x28x1 it rebuilds. */
+  @Test
+  void theChaptersConvolutionalVaeDecoderIsTooSmall() {
+    JavaFileObject encoder = source("ConvEncoder", """
+        @Model(input = "28,28,1", output = "40")
+        public record ConvEncoder(
+            @Conv(features = 32, kernel = {3, 3}, strides = {2, 2}, activation = Activation.RELU) ConvParams conv1,
+            @Conv(features = 64, kernel = {3, 3}, strides = {2, 2}, activation = Activation.RELU) ConvParams conv2,
+            @Flatten @Dense(features = 40) DenseParams stats) {}
+        """);
+    JavaFileObject decoder = source("ConvDecoder", """
+        @Model(input = "40")
+        public record ConvDecoder(
+            @Dense(features = 3136, activation = Activation.RELU) @Reshape({7, 7, 64}) DenseParams project,
+            @ConvTranspose(features = 32, kernel = {3, 3}, activation = Activation.RELU) ConvParams up1,
+            @ConvTranspose(features = 1, kernel = {3, 3}) ConvParams up2) {}
+        """);
+    JavaFileObject vae = source("ConvVae", """
+        @Model(input = "28,28,1", output = "28,28,1")
+        public record ConvVae(
+            ConvEncoder encoder,
+            ConvDecoder decoder) {}
+        """);
+    Compilation c = compile(encoder, decoder, vae);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("decoder produces (B,7,7,1) but ConvVae promises output (B,28,28,1)")
+        .inFile(vae).onLineContaining("ConvDecoder decoder");
+    assertThat(c).hadErrorContaining("decoder: ConvDecoder: (B,40) -> (B,7,7,1); a @ConvTranspose with strides ="
+        + " {s, s} multiplies H and W by s: strides whose product is 4 reach 28x28 from 7x7 (e.g. strides = {2, 2}"
+        + " on 2 of them)");
+  }
 }

@@ -1,0 +1,110 @@
+package dev.kiln.processor.layers;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.processor.model.Dim;
+import dev.kiln.processor.model.LayerSpec;
+import dev.kiln.processor.model.Shape;
+import java.util.List;
+
+/**
+ * {@code @ConvTranspose}: Flax's {@code nn.ConvTranspose} on NHWC input (kernel {@code [kh, kw, C,
+ * features]}, or {@code [kh, kw, features, C]} with {@code transposeKernel}), with an optional
+ * activation. Its work space is sized by the runtime, once per batch shape.
+ */
+@AutoService(LayerRule.class)
+public final class ConvTransposeRule implements LayerRule {
+  private static final ClassName OPS = ClassName.get("dev.kiln.runtime.nn", "ConvTransposeOps");
+  private static final ClassName PARAMS = ClassName.get("dev.kiln.runtime.nn", "ConvParams");
+
+  @Override
+  public String annotation() {
+    return "dev.kiln.annotations.ConvTranspose";
+  }
+
+  @Override
+  public Inference infer(LayerSpec layer, Shape input) {
+    int features = layer.intValue("features");
+    if (features <= 0) {
+      return Inference.error("features", "@ConvTranspose needs a positive number of features, found " + features);
+    }
+    try {
+      Shape output = Window.read(layer, "kernel", false).applyTransposed(input, Dim.of(features), describe(layer));
+      return Inference.ok(output, describe(layer) + ": " + input + " -> " + output);
+    } catch (Window.Invalid e) {
+      return Inference.error(e.attribute(), e.getMessage());
+    }
+  }
+
+  @Override
+  public String describe(LayerSpec layer) {
+    String window;
+    try {
+      window = Window.read(layer, "kernel", false).describe();
+    } catch (Window.Invalid e) {
+      window = "?";
+    }
+    return "ConvTranspose(" + layer.intValue("features") + ", " + window + FusedActivation.describe(layer) + ")";
+  }
+
+  @Override
+  public ClassName paramsType(LayerSpec layer) {
+    return PARAMS;
+  }
+
+  @Override
+  public List<ParamSlot> params(LayerSpec layer, Shape input) {
+    List<Dim> kernel = kernelShape(layer, input);
+    Dim out = Dim.of(layer.intValue("features"));
+    return List.of(
+        new ParamSlot("kernel", kernel, CodeBlock.of("$T.lecunNormal()", Runtime.INITIALIZERS), true),
+        layer.boolValue("useBias")
+            ? new ParamSlot("bias", List.of(out), CodeBlock.of("$T.zeros()", Runtime.INITIALIZERS), true)
+            : ParamSlot.absent("bias"));
+  }
+
+  @Override
+  public long flopsPerExample(LayerSpec layer, Shape input, Shape output) {
+    List<Integer> k = layer.intList("kernel");
+    long macs = input.dim(1).size() * input.dim(2).size() * input.dim(3).size() * k.get(0) * k.get(1)
+        * layer.intValue("features");
+    return 2 * macs + (layer.boolValue("useBias") ? output.perExampleSize() : 0);
+  }
+
+  @Override
+  public void forward(LayerSpec layer, Emitter.Forward e) {
+    Window w = Window.read(layer, "kernel", false);
+    CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
+    e.add("$T.forward($L, $L, $L, $L, $L, $L, $L, $L)", OPS, e.input(), e.param("kernel"), bias, w.stridesCode(),
+        w.padding().code(), layer.boolValue("transposeKernel"), FusedActivation.affineTarget(layer, e), work(layer, e, w));
+    FusedActivation.forward(layer, e);
+  }
+
+  @Override
+  public void backward(LayerSpec layer, Emitter.Backward e) {
+    Window w = Window.read(layer, "kernel", false);
+    CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
+    CodeBlock dAffine = FusedActivation.backward(layer, e);
+    e.add("$T.backward($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", OPS, e.input(), e.param("kernel"), dAffine,
+        e.gradInput(), e.gradParam("kernel"), dBias, w.stridesCode(), w.padding().code(),
+        layer.boolValue("transposeKernel"), work(layer, e, w));
+  }
+
+  /** The op's work space, the same buffer in both passes; its size is the runtime's {@code scratchShape}. */
+  private static CodeBlock work(LayerSpec layer, Emitter.Step e, Window w) {
+    CodeBlock kernel = kernelShape(layer, e.inputShape()).stream().map(d -> CodeBlock.of("$L", d.size()))
+        .collect(CodeBlock.joining(", "));
+    return e.computedBuffer("Work", CodeBlock.of("$T.scratchShape(new long[] {$L}, new long[] {$L}, $L, $L, $L)", OPS,
+        e.dims(e.inputShape()), kernel, w.stridesCode(), w.padding().code(), layer.boolValue("transposeKernel")));
+  }
+
+  private static List<Dim> kernelShape(LayerSpec layer, Shape input) {
+    List<Integer> k = layer.intList("kernel");
+    Dim in = input.dim(3);
+    Dim out = Dim.of(layer.intValue("features"));
+    return layer.boolValue("transposeKernel")
+        ? List.of(Dim.of(k.get(0)), Dim.of(k.get(1)), out, in)
+        : List.of(Dim.of(k.get(0)), Dim.of(k.get(1)), in, out);
+  }
+}
