@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * SAME} padding {@code (B,H,W,C) -> (B, H*sh, W*sw, features)}, with {@code VALID} {@code H*sh +
  * max(kh - sh, 0)}. Kernel {@code [kh, kw, C, features]} (lecun normal) as Flax stores it with
  * {@code transpose_kernel=False}, bias {@code [features]} (zeros). The component type is {@code
- * dev.kiln.runtime.nn.ConvParams}.
+ * dev.kiln.runtime.nn.ConvTransposeParams}.
  */
 @Documented
 @Layer

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.examples.models.TinyCnn;
+import dev.kiln.examples.models.Upsample;
+import dev.kiln.examples.models.UpsampleModel;
 import dev.kiln.examples.models.TinyCnnModel;
 import dev.kiln.runtime.loss.Losses;
 import dev.kiln.runtime.random.PRNGKey;
@@ -49,6 +51,22 @@ class ConvModelsTest {
     for (Map.Entry<String, INDArray> e : W1.toFlax(grads).entrySet()) {
       assertClose(w1.get("W1/grad/" + e.getKey()), e.getValue(), 1e-4, e.getKey());
     }
+  }
+
+  @Test
+  void generatedTransposedConvolutionMatchesFlax() {
+    UpsampleModel model = UpsampleModel.INSTANCE;
+    Parity ops = Parity.ops();
+    Upsample params = model.fromFlax(Map.of("up/kernel", ops.get("convT_same_s2/params/kernel"),
+        "up/bias", ops.get("convT_same_s2/params/bias")));
+    INDArray x = ops.get("convT_same_s2/x");
+    UpsampleModel.Tape t = model.tape(x);
+    assertClose(ops.get("convT_same_s2/y"), model.forward(params, x, t), 1e-5, "y");
+    Upsample grads = model.zerosLike(params);
+    INDArray dx = model.backward(params, t, ops.get("convT_same_s2/ct"), grads, true);
+    assertClose(ops.get("convT_same_s2/grad_x"), dx, 1e-4, "grad_x");
+    assertClose(ops.get("convT_same_s2/grad/kernel"), grads.up().kernel(), 1e-4, "grad/kernel");
+    assertClose(ops.get("convT_same_s2/grad/bias"), grads.up().bias(), 1e-4, "grad/bias");
   }
 
   @Test

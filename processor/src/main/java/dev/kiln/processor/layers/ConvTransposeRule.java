@@ -16,7 +16,7 @@ import java.util.List;
 @AutoService(LayerRule.class)
 public final class ConvTransposeRule implements LayerRule {
   private static final ClassName OPS = ClassName.get("dev.kiln.runtime.nn", "ConvTransposeOps");
-  private static final ClassName PARAMS = ClassName.get("dev.kiln.runtime.nn", "ConvParams");
+  private static final ClassName PARAMS = ClassName.get("dev.kiln.runtime.nn", "ConvTransposeParams");
 
   @Override
   public String annotation() {

@@ -381,8 +381,8 @@ class DiagnosticsTest {
         @Model(input = "40")
         public record ConvDecoder(
             @Dense(features = 3136, activation = Activation.RELU) @Reshape({7, 7, 64}) DenseParams project,
-            @ConvTranspose(features = 32, kernel = {3, 3}, activation = Activation.RELU) ConvParams up1,
-            @ConvTranspose(features = 1, kernel = {3, 3}) ConvParams up2) {}
+            @ConvTranspose(features = 32, kernel = {3, 3}, activation = Activation.RELU) ConvTransposeParams up1,
+            @ConvTranspose(features = 1, kernel = {3, 3}) ConvTransposeParams up2) {}
         """);
     JavaFileObject vae = source("ConvVae", """
         @Model(input = "28,28,1", output = "28,28,1")
