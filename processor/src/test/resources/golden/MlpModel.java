@@ -85,7 +85,7 @@ public final class MlpModel implements ModelDefinition<Mlp> {
    * A new tape for batches shaped like {@code input}; checks the input's shape.
    */
   public Tape tape(INDArray input) {
-    ModelSupport.checkInput("Mlp", inputShape(), input);
+    ModelSupport.checkInput("Mlp", inputShape(), input, false);
     return new Tape(input.size(0), ModelSupport.computeType(input));
   }
 

@@ -74,6 +74,9 @@ class FashionMlpTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> MODEL.apply(MODEL.init(PRNGKey.of(0)), Nd4j.rand(4, 784)));
     assertEquals("FashionMlp expects input (B,28,28,1), found [4, 784]", e.getMessage());
+    IllegalArgumentException ints = assertThrows(IllegalArgumentException.class,
+        () -> MODEL.apply(MODEL.init(PRNGKey.of(0)), Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.INT, 2, 28, 28, 1)));
+    assertEquals("FashionMlp expects floating-point values, found INT", ints.getMessage());
   }
 
   @Test

@@ -169,7 +169,8 @@ public final class ModelWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("tape").addModifiers(Modifier.PUBLIC).returns(tape)
         .addJavadoc("A new tape for batches shaped like {@code input}; checks the input's shape.\n")
         .addParameter(Runtime.INDARRAY, "input")
-        .addStatement("$T.checkInput($S, inputShape(), input)", Runtime.MODEL_SUPPORT, spec.name());
+        .addStatement("$T.checkInput($S, inputShape(), input, $L)", Runtime.MODEL_SUPPORT, spec.name(),
+            network.takesTokenIds());
     CodeBlock.Builder args = CodeBlock.builder().add("input.size(0)");
     List<Dim> dims = network.input().shape().dims();
     for (String s : Names.symbols(network)) {

@@ -46,6 +46,13 @@ public record Network(ModelSpec spec, Value input, List<Step> steps, List<Value>
     return steps.stream().anyMatch(s -> s.isSubModel() ? s.subModel().usesMode() : s.rule().usesMode());
   }
 
+  /** Whether the input is token ids: every layer that reads it is an embedding. */
+  public boolean takesTokenIds() {
+    List<Step> readers = steps.stream().filter(s -> s.input() == input).toList();
+    return !readers.isEmpty() && readers.stream()
+        .allMatch(s -> !s.isSubModel() && s.layer().annotation().equals("dev.kiln.annotations.Embed"));
+  }
+
   public boolean hasSingleOutput() {
     return outputs.size() == 1;
   }

@@ -21,11 +21,12 @@ public final class ModelSupport {
   }
 
   /**
-   * Checks a batch against a model's input shape (per example; -1 for a symbolic size).
+   * Checks a batch against a model's input shape (per example; -1 for a symbolic size) and type:
+   * floating point, or any number type for a model that embeds token ids.
    *
    * @throws IllegalArgumentException naming the model, the expected and the found shape
    */
-  public static void checkInput(String model, long[] perExample, INDArray input) {
+  public static void checkInput(String model, long[] perExample, INDArray input, boolean tokenIds) {
     long[] shape = input.shape();
     boolean ok = shape.length == perExample.length + 1 && shape[0] > 0;
     for (int i = 0; ok && i < perExample.length; i++) {
@@ -39,8 +40,9 @@ public final class ModelSupport {
       throw new IllegalArgumentException(model + " expects input " + expected + "), found "
           + Arrays.toString(shape));
     }
-    if (!input.dataType().isNumerical()) {
-      throw new IllegalArgumentException(model + " expects a numeric input, found " + input.dataType());
+    if (tokenIds ? !input.dataType().isNumerical() : !input.dataType().isFPType()) {
+      throw new IllegalArgumentException(model + " expects " + (tokenIds ? "token ids" : "floating-point values")
+          + ", found " + input.dataType());
     }
   }
 
