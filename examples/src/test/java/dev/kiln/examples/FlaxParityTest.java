@@ -2,12 +2,16 @@ package dev.kiln.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.examples.models.W3Decoder;
 import dev.kiln.examples.models.W3DecoderModel;
 import dev.kiln.examples.models.W3Encoder;
+import dev.kiln.examples.models.W3Vae;
+import dev.kiln.examples.models.W3VaeModel;
 import dev.kiln.examples.models.W3EncoderModel;
+import dev.kiln.runtime.loss.VaeLoss;
 import dev.kiln.runtime.random.PRNGKey;
 import dev.kiln.runtime.testing.Parity;
 import java.util.LinkedHashMap;
@@ -41,6 +45,32 @@ class FlaxParityTest {
     assertClose(W3.get("W3/log_std"), logStd, 1e-5);
     INDArray z = mean.add(Transforms.exp(logStd).mul(W3.get("W3/eps")));
     assertClose(W3.get("W3/logits"), W3DecoderModel.INSTANCE.apply(decoder, z), 1e-5);
+  }
+
+  @Test
+  void wholeVaeLossAndEveryGradientMatchFlax() {
+    W3VaeModel model = W3VaeModel.INSTANCE;
+    Map<String, INDArray> arrays = new LinkedHashMap<>();
+    params("encoder/").forEach((k, v) -> arrays.put("encoder/" + k, v));
+    params("decoder/").forEach((k, v) -> arrays.put("decoder/" + k, v));
+    W3Vae p = model.fromFlax(arrays);
+    INDArray x = W3.get("W3/x");
+    W3VaeModel.Tape t = model.tape(x);
+    t.zEps.assign(W3.get("W3/eps")); // no noise key: the fixture's eps is the noise
+    W3VaeModel.Outputs out = model.forward(p, x, t);
+    assertClose(W3.get("W3/mean"), out.mean(), 1e-5);
+    assertClose(W3.get("W3/log_std"), out.logStd(), 1e-5);
+    assertClose(W3.get("W3/logits"), out.decoder(), 1e-5);
+    INDArray dLogits = out.decoder().like();
+    INDArray dMean = out.mean().like();
+    INDArray dLogStd = out.logStd().like();
+    double loss = VaeLoss.valueAndGradients(out.decoder(), x, out.mean(), out.logStd(), dLogits, dMean, dLogStd);
+    assertEquals(W3.get("W3/loss").getDouble(0), loss, 1e-5 * Math.abs(loss));
+    W3Vae grads = model.zerosLike(p);
+    model.backward(p, t, new W3VaeModel.Outputs(dMean, dLogStd, dLogits), grads, false);
+    for (Map.Entry<String, INDArray> e : model.toFlax(grads).entrySet()) {
+      assertClose(W3.get("W3/grad/" + e.getKey()), e.getValue(), 1e-4);
+    }
   }
 
   private static Map<String, INDArray> params(String prefix) {

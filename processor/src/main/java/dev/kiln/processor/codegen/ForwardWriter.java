@@ -30,6 +30,7 @@ final class ForwardWriter {
           String sub = Names.subTape(step.component().name());
           code.addStatement("t.$L.training = t.training", sub);
           code.addStatement("t.$L.dropoutKey = t.dropoutKey", sub);
+          code.addStatement("t.$L.noiseKey = t.noiseKey", sub);
         }
         code.addStatement("t.$L = $T.INSTANCE.forward(p.$L(), $L, t.$L)", step.output().name(),
             Names.model(step.subModel().spec()), step.component().name(), Names.value(step.input()),
@@ -60,11 +61,15 @@ final class ForwardWriter {
 
     @Override
     public CodeBlock rngKey(String stream) {
-      if (!stream.equals("dropout")) {
-        throw new IllegalArgumentException("no key stream '" + stream + "': only \"dropout\"");
-      }
-      return CodeBlock.of("$T.dropoutKey(t.dropoutKey, t.scope, $S)", dev.kiln.processor.layers.Runtime.MODEL_SUPPORT,
-          step.component().name());
+      return switch (stream) {
+        case "dropout" -> CodeBlock.of("$T.dropoutKey(t.dropoutKey, t.scope, $S)",
+            dev.kiln.processor.layers.Runtime.MODEL_SUPPORT, step.component().name());
+        // no noise key: the caller's eps stays (zeros give the mean)
+        case "noise" -> CodeBlock.of("t.noiseKey == null ? null : $T.paramKey(t.noiseKey, $T.scope(t.scope, $S), 1)",
+            dev.kiln.processor.layers.Runtime.FLAX_RNG, dev.kiln.processor.layers.Runtime.MODEL_SUPPORT,
+            step.component().name());
+        default -> throw new IllegalArgumentException("no key stream '" + stream + "': \"dropout\" or \"noise\"");
+      };
     }
   }
 }

@@ -46,6 +46,9 @@ final class TapeWriter {
           .addJavadoc("Training mode: dropout drops and batch statistics are used.\n").build());
       tape.addField(FieldSpec.builder(Runtime.PRNG_KEY, "dropoutKey", Modifier.PUBLIC)
           .addJavadoc("The root of the {@code dropout} key stream for this pass (training only).\n").build());
+      tape.addField(FieldSpec.builder(Runtime.PRNG_KEY, "noiseKey", Modifier.PUBLIC)
+          .addJavadoc("The root of the {@code noise} key stream (sampling); null keeps the noise buffers as they are.\n")
+          .build());
       constructor.addParameter(STRING_LIST, "scope");
       constructor.addStatement("this.scope = scope");
     }

@@ -52,7 +52,7 @@ public final class Emitter {
 
     /**
      * The key Flax's {@code make_rng(stream)} gives a module named after this component, from the
-     * tape's root key of that stream (only {@code "dropout"} exists).
+     * tape's root key of that stream ({@code "dropout"}, or {@code "noise"}, which may be absent: null).
      */
     CodeBlock rngKey(String stream);
   }

@@ -398,4 +398,32 @@ class DiagnosticsTest {
         + " {s, s} multiplies H and W by s: strides whose product is 4 reach 28x28 from 7x7 (e.g. strides = {2, 2}"
         + " on 2 of them)");
   }
+
+  @Test
+  void aSliceMustFitItsInput() {
+    JavaFileObject model = source("WideSlice", """
+        @Model(input = "8")
+        public record WideSlice(
+            @Dense(features = 10) DenseParams stats,
+            @Slice(from = 6, size = 5) NoParams tail) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("tail: @Slice of features [6, 11) needs at least 11 features, its input (B,10) has 10")
+        .inFile(model).onLineContaining("@Slice(from = 6, size = 5)");
+  }
+
+  @Test
+  void aGaussianSampleNeedsAMeanAndALogStdPerValue() {
+    JavaFileObject model = source("OddSample", """
+        @Model(input = "8")
+        public record OddSample(
+            @Dense(features = 7) DenseParams stats,
+            @GaussianSample NoParams z) {}
+        """);
+    Compilation c = compile(model);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("z: @GaussianSample needs (B,2L): a mean and a log-std per latent value, found (B,7)")
+        .inFile(model).onLineContaining("@GaussianSample NoParams z");
+  }
 }
