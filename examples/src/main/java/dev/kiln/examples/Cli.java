@@ -41,7 +41,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet|lstm]
+        summary [--model mlp|cnn|lenet|lstm|vae]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -58,6 +58,9 @@ public final class Cli {
                 Score sentences as negative or positive with their probability; without sentences, read
                 them one per line (an interactive prompt on a terminal). The vocabulary defaults to
                 vocabulary.json beside the parameters.
+        train --model vae [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
+                WORKLOADS.md W3: the MLP VAE on Fashion-MNIST (default 10 epochs); prints the test negative
+                ELBO per epoch and writes samples-<epoch>.png (8x8 samples), loss.png and params.safetensors.
         help    Print this text.
       """;
 
@@ -134,12 +137,20 @@ public final class Cli {
       case "cnn" -> FashionCnnModel.INSTANCE;
       case "lenet" -> FashionLeNetModel.INSTANCE;
       case "lstm" -> SentimentLstmModel.INSTANCE;
-      default -> throw new IllegalArgumentException("unknown model '" + name + "': expected mlp, cnn, lenet or lstm");
+      case "vae" -> W3VaeModel.INSTANCE;
+      default -> throw new IllegalArgumentException("unknown model '" + name + "': expected mlp, cnn, lenet, lstm or vae");
     };
   }
 
   private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
       throws IOException {
+    if (model == W3VaeModel.INSTANCE) {
+      Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
+      Vae.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
+          a.number("lr", 1e-3, Double::valueOf), a.number("seed", 0L, Long::valueOf),
+          Path.of(a.option("out", "runs/" + model.name())), console);
+      return;
+    }
     if (model == SentimentLstmModel.INSTANCE) {
       Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
       Sentiment.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 64, Integer::valueOf),

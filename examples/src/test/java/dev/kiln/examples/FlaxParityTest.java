@@ -5,12 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.examples.models.W3Decoder;
-import dev.kiln.examples.models.W3DecoderModel;
-import dev.kiln.examples.models.W3Encoder;
-import dev.kiln.examples.models.W3Vae;
-import dev.kiln.examples.models.W3VaeModel;
-import dev.kiln.examples.models.W3EncoderModel;
 import dev.kiln.runtime.loss.VaeLoss;
 import dev.kiln.runtime.random.PRNGKey;
 import dev.kiln.runtime.testing.Parity;

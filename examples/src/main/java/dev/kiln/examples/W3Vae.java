@@ -1,4 +1,4 @@
-package dev.kiln.examples.models;
+package dev.kiln.examples;
 
 import dev.kiln.annotations.From;
 import dev.kiln.annotations.GaussianSample;

@@ -1,4 +1,4 @@
-package dev.kiln.examples.models;
+package dev.kiln.examples;
 
 import static dev.kiln.annotations.Activation.RELU;
 
