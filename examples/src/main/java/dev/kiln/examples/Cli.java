@@ -41,7 +41,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet|lstm|vae]
+        summary [--model mlp|cnn|lenet|lstm|vae|gan]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -61,6 +61,9 @@ public final class Cli {
         train --model vae [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 WORKLOADS.md W3: the MLP VAE on Fashion-MNIST (default 10 epochs); prints the test negative
                 ELBO per epoch and writes samples-<epoch>.png (8x8 samples), loss.png and params.safetensors.
+        train --model gan [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--out DIR]
+                WORKLOADS.md W4: the MLP GAN (Adam 2e-4, b1 0.5); writes samples-<epoch>.png, loss.png and
+                both models' parameters, and prints the training steps per second.
         help    Print this text.
       """;
 
@@ -138,12 +141,20 @@ public final class Cli {
       case "lenet" -> FashionLeNetModel.INSTANCE;
       case "lstm" -> SentimentLstmModel.INSTANCE;
       case "vae" -> W3VaeModel.INSTANCE;
-      default -> throw new IllegalArgumentException("unknown model '" + name + "': expected mlp, cnn, lenet, lstm or vae");
+      case "gan" -> GanGeneratorModel.INSTANCE;
+      default -> throw new IllegalArgumentException(
+          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae or gan");
     };
   }
 
   private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
       throws IOException {
+    if (model == GanGeneratorModel.INSTANCE) {
+      Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
+      Gan.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
+          a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/Gan")), console);
+      return;
+    }
     if (model == W3VaeModel.INSTANCE) {
       Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
       Vae.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
