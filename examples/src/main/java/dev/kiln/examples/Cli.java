@@ -41,7 +41,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet|lstm|vae|gan]
+        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -58,8 +58,8 @@ public final class Cli {
                 Score sentences as negative or positive with their probability; without sentences, read
                 them one per line (an interactive prompt on a terminal). The vocabulary defaults to
                 vocabulary.json beside the parameters.
-        train --model vae [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
-                WORKLOADS.md W3: the MLP VAE on Fashion-MNIST (default 10 epochs); prints the test negative
+        train --model vae|conv-vae [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
+                WORKLOADS.md W3 / W3c: the MLP or conv VAE on Fashion-MNIST (default 10 epochs); prints the test negative
                 ELBO per epoch and writes samples-<epoch>.png (8x8 samples), loss.png and params.safetensors.
         train --model gan [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--out DIR]
                 WORKLOADS.md W4: the MLP GAN (Adam 2e-4, b1 0.5); writes samples-<epoch>.png, loss.png and
@@ -141,9 +141,10 @@ public final class Cli {
       case "lenet" -> FashionLeNetModel.INSTANCE;
       case "lstm" -> SentimentLstmModel.INSTANCE;
       case "vae" -> W3VaeModel.INSTANCE;
+      case "conv-vae" -> ConvVaeModel.INSTANCE;
       case "gan" -> GanGeneratorModel.INSTANCE;
       default -> throw new IllegalArgumentException(
-          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae or gan");
+          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae, conv-vae or gan");
     };
   }
 
@@ -155,9 +156,10 @@ public final class Cli {
           a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/Gan")), console);
       return;
     }
-    if (model == W3VaeModel.INSTANCE) {
+    if (model == W3VaeModel.INSTANCE || model == ConvVaeModel.INSTANCE) {
       Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
-      Vae.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
+      Vae.Kind<?> kind = model == W3VaeModel.INSTANCE ? Vae.MLP : Vae.CONV;
+      Vae.train(kind, dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
           a.number("lr", 1e-3, Double::valueOf), a.number("seed", 0L, Long::valueOf),
           Path.of(a.option("out", "runs/" + model.name())), console);
       return;

@@ -6,6 +6,7 @@ import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.io.ParameterFiles;
 import dev.kiln.runtime.loss.VaeLoss;
+import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.model.TapeCache;
 import dev.kiln.runtime.optim.Optax;
 import dev.kiln.runtime.optim.Optimizer;
@@ -28,30 +29,111 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * WORKLOADS.md W3 from the command line: the MLP VAE trained on Fashion-MNIST with its own step
+ * WORKLOADS.md W3 and W3c from the command line: a VAE trained on Fashion-MNIST with its own step
  * (a model with three outputs takes a loss over all of them, which the generated trainer does not):
  * forward, the negative ELBO and its three cotangents, backward, Adam. Reports the test negative
  * ELBO per epoch and writes an 8x8 grid of samples after every epoch.
  */
 final class Vae {
-  private static final W3VaeModel MODEL = W3VaeModel.INSTANCE;
-  private static final int LATENT = 50;
+  /**
+   * A VAE model whose outputs are (mean, logStd, decoder logits): what the loop needs of it, one
+   * step's loss and gradients with tapes kept per batch shape, and decoding codes to pixels.
+   */
+  interface Kind<P extends Record> {
+    ModelDefinition<P> definition();
+
+    int latent();
+
+    /** The negative ELBO of a batch with the given noise key; with {@code grads}, its gradients land there. */
+    double negativeElbo(P params, INDArray x, PRNGKey noise, P grads);
+
+    /** Bernoulli logits {@code [N, 784]} for codes {@code [N, latent]}. */
+    INDArray decode(P params, INDArray z);
+  }
+
+  /** W3: the MLP VAE. */
+  static final Kind<W3Vae> MLP = new Kind<>() {
+    private final W3VaeModel model = W3VaeModel.INSTANCE;
+    private final TapeCache<W3VaeModel.Tape> tapes = new TapeCache<>(model::tape, W3VaeModel.Tape::fits);
+
+    @Override
+    public ModelDefinition<W3Vae> definition() {
+      return model;
+    }
+
+    @Override
+    public int latent() {
+      return 50;
+    }
+
+    @Override
+    public double negativeElbo(W3Vae params, INDArray x, PRNGKey noise, W3Vae grads) {
+      W3VaeModel.Tape t = tapes.get(x);
+      t.noiseKey = noise;
+      W3VaeModel.Outputs out = model.forward(params, x, t);
+      double loss = VaeLoss.valueAndGradients(out.decoder(), x, out.mean(), out.logStd(), t.dDecoder, t.dMean,
+          t.dLogStd);
+      if (grads != null) {
+        model.backward(params, t, new W3VaeModel.Outputs(t.dMean, t.dLogStd, t.dDecoder), grads, false);
+      }
+      return loss;
+    }
+
+    @Override
+    public INDArray decode(W3Vae params, INDArray z) {
+      return W3DecoderModel.INSTANCE.apply(params.decoder(), z);
+    }
+  };
+
+  /** W3c: the convolutional VAE. */
+  static final Kind<ConvVae> CONV = new Kind<>() {
+    private final ConvVaeModel model = ConvVaeModel.INSTANCE;
+    private final TapeCache<ConvVaeModel.Tape> tapes = new TapeCache<>(model::tape, ConvVaeModel.Tape::fits);
+
+    @Override
+    public ModelDefinition<ConvVae> definition() {
+      return model;
+    }
+
+    @Override
+    public int latent() {
+      return 20;
+    }
+
+    @Override
+    public double negativeElbo(ConvVae params, INDArray x, PRNGKey noise, ConvVae grads) {
+      ConvVaeModel.Tape t = tapes.get(x);
+      t.noiseKey = noise;
+      ConvVaeModel.Outputs out = model.forward(params, x, t);
+      double loss = VaeLoss.valueAndGradients(out.decoder(), x, out.mean(), out.logStd(), t.dDecoder, t.dMean,
+          t.dLogStd);
+      if (grads != null) {
+        model.backward(params, t, new ConvVaeModel.Outputs(t.dMean, t.dLogStd, t.dDecoder), grads, false);
+      }
+      return loss;
+    }
+
+    @Override
+    public INDArray decode(ConvVae params, INDArray z) {
+      return ConvVaeDecoderModel.INSTANCE.apply(params.decoder(), z);
+    }
+  };
 
   private Vae() {}
 
   /** Trains and writes {@code params.safetensors}, {@code loss.png} and {@code samples-<epoch>.png}; returns the last test -ELBO. */
-  static double train(Dataset train, Dataset test, int epochs, int batchSize, double learningRate, long seed, Path out,
-      PrintStream console) throws IOException {
+  static <P extends Record> double train(Kind<P> kind, Dataset train, Dataset test, int epochs, int batchSize,
+      double learningRate, long seed, Path out, PrintStream console) throws IOException {
     Files.createDirectories(out);
-    console.print(MODEL.summary());
+    ModelDefinition<P> model = kind.definition();
+    console.print(model.summary());
     PRNGKey[] keys = PRNGKey.of(seed).split(4); // parameters, shuffling, noise, samples
-    W3Vae params = MODEL.init(keys[0]);
-    W3Vae grads = MODEL.zerosLike(params);
-    List<INDArray> leaves = MODEL.leaves(params);
-    List<INDArray> gradLeaves = MODEL.leaves(grads);
+    P params = model.init(keys[0]);
+    P grads = model.zerosLike(params);
+    List<INDArray> leaves = model.leaves(params);
+    List<INDArray> gradLeaves = model.leaves(grads);
     Optimizer adam = Optax.adam(learningRate);
     OptimizerState state = adam.init(leaves);
-    TapeCache<W3VaeModel.Tape> tapes = new TapeCache<>(MODEL::tape, W3VaeModel.Tape::fits);
     Batches batches = Batches.shuffled(train, batchSize, keys[1]);
     History history = new History();
     int step = 0;
@@ -62,9 +144,7 @@ final class Vae {
       double sum = 0;
       for (Iterator<Batch> it = batches.epoch(epoch); it.hasNext(); ) {
         INDArray x = it.next().features();
-        W3VaeModel.Tape t = tapes.get(x);
-        t.noiseKey = keys[2].foldIn(step++);
-        double loss = step(t, params, x, grads);
+        double loss = kind.negativeElbo(params, x, keys[2].foldIn(step++), grads);
         adam.update(leaves, gradLeaves, state);
         history.recordStep(loss);
         sum += loss;
@@ -72,55 +152,41 @@ final class Vae {
         bar.advance(1, x.size(0));
       }
       bar.finish();
-      testElbo = negativeElbo(params, test, batchSize, tapes, keys[2].foldIn(-epoch));
+      testElbo = negativeElbo(kind, params, test, batchSize, keys[2].foldIn(-epoch));
       history.recordEpoch(Map.of("train_loss", sum / batches.count(), "test_neg_elbo", testElbo));
       console.printf(Locale.ROOT, "epoch %d/%d:  train -ELBO %.2f  test -ELBO %.2f nats per image%n", epoch, epochs,
           sum / batches.count(), testElbo);
-      ImageGrid.writePng(samples(params, keys[3], 64), 8, out.resolve("samples-" + epoch + ".png"));
+      ImageGrid.writePng(samples(kind, params, keys[3], 64), 8, out.resolve("samples-" + epoch + ".png"));
     }
-    ParameterFiles.save(out.resolve("params.safetensors"), MODEL.variables(params));
+    ParameterFiles.save(out.resolve("params.safetensors"), model.variables(params));
     LossCurve.writePng(history, out.resolve("loss.png"));
     console.println("parameters: " + out.resolve("params.safetensors") + "   samples: " + out.resolve("samples-"
         + epochs + ".png") + "   loss curve: " + out.resolve("loss.png"));
     return testElbo;
   }
 
-  /** Forward, loss and backward on one batch; the gradients land in {@code grads}. */
-  private static double step(W3VaeModel.Tape t, W3Vae params, INDArray x, W3Vae grads) {
-    W3VaeModel.Outputs out = MODEL.forward(params, x, t);
-    double loss = VaeLoss.valueAndGradients(out.decoder(), x, out.mean(), out.logStd(), t.dDecoder, t.dMean, t.dLogStd);
-    MODEL.backward(params, t, new W3VaeModel.Outputs(t.dMean, t.dLogStd, t.dDecoder), grads, false);
-    return loss;
-  }
-
   /** The negative ELBO per image over a dataset, one noise draw per image. */
-  static double negativeElbo(W3Vae params, Dataset data, int batchSize, TapeCache<W3VaeModel.Tape> tapes,
-      PRNGKey key) {
+  static <P extends Record> double negativeElbo(Kind<P> kind, P params, Dataset data, int batchSize, PRNGKey key) {
     double total = 0;
     int batch = 0;
     for (Iterator<Batch> it = Batches.sequential(data, batchSize).epoch(1); it.hasNext(); batch++) {
       INDArray x = it.next().features();
-      W3VaeModel.Tape t = tapes.get(x);
-      t.noiseKey = key.foldIn(batch);
-      W3VaeModel.Outputs out = MODEL.forward(params, x, t);
-      total += x.size(0) * VaeLoss.valueAndGradients(out.decoder(), x, out.mean(), out.logStd(), t.dDecoder, t.dMean,
-          t.dLogStd);
+      total += x.size(0) * kind.negativeElbo(params, x, key.foldIn(batch), null);
     }
     return total / data.size();
   }
 
   /** {@code n} images decoded from codes drawn from the prior N(0, I), as pixel intensities. */
-  static INDArray samples(W3Vae params, PRNGKey key, int n) {
-    INDArray z = JaxRandom.normal(key, n, LATENT);
-    INDArray logits = W3DecoderModel.INSTANCE.apply(params.decoder(), z);
+  static <P extends Record> INDArray samples(Kind<P> kind, P params, PRNGKey key, int n) {
+    INDArray logits = kind.decode(params, JaxRandom.normal(key, n, kind.latent()));
     return Transforms.sigmoid(logits, false).reshape(n, 28, 28, 1);
   }
 
   /** The CLI's entry: Fashion-MNIST resolved as usual. */
-  static void train(Path dataDir, int epochs, int batchSize, double learningRate, long seed, Path out,
-      PrintStream console) throws IOException {
+  static <P extends Record> void train(Kind<P> kind, Path dataDir, int epochs, int batchSize, double learningRate,
+      long seed, Path out, PrintStream console) throws IOException {
     Dataset train = dataDir == null ? FashionMnist.train() : FashionMnist.train(dataDir);
     Dataset test = dataDir == null ? FashionMnist.test() : FashionMnist.test(dataDir);
-    train(train, test, epochs, batchSize, learningRate, seed, out, console);
+    train(kind, train, test, epochs, batchSize, learningRate, seed, out, console);
   }
 }

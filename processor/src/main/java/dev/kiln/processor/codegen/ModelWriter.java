@@ -226,9 +226,7 @@ public final class ModelWriter {
   }
 
   private MethodSpec zerosLike() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("zerosLike").addModifiers(Modifier.PUBLIC).returns(record)
-        .addJavadoc("Zero arrays shaped like {@code p}: the buffers gradients are written into.\n")
-        .addParameter(record, "p");
+    MethodSpec.Builder m = override("zerosLike", record).addParameter(record, "p");
     List<CodeBlock> args = new ArrayList<>();
     for (ComponentParams c : network.params()) {
       if (c.subModel() != null) {

@@ -64,6 +64,9 @@ public interface ModelDefinition<P extends Record> {
     return all;
   }
 
+  /** Zero arrays shaped like {@code params} (no state): where gradients are written. */
+  P zerosLike(P params);
+
   /** The leaves in tree order, for optimizers. */
   default List<INDArray> leaves(P params) {
     return List.copyOf(toFlax(params).values());

@@ -49,6 +49,11 @@ record LogisticRegression(INDArray kernel, INDArray bias) {
     }
 
     @Override
+    public LogisticRegression zerosLike(LogisticRegression p) {
+      return new LogisticRegression(p.kernel().like(), p.bias().like());
+    }
+
+    @Override
     public java.util.function.UnaryOperator<INDArray> predictor(LogisticRegression p) {
       return x -> apply(p, x);
     }
