@@ -128,9 +128,7 @@ public final class MlpModel implements ModelDefinition<Mlp> {
     return input -> forward(params, input, tapes.get(input));
   }
 
-  /**
-   * Zero arrays shaped like {@code p}: the buffers gradients are written into.
-   */
+  @Override
   public Mlp zerosLike(Mlp p) {
     return new Mlp(
           new DenseParams(ModelSupport.zerosLike(p.hidden().kernel()), ModelSupport.zerosLike(p.hidden().bias())),
