@@ -10,7 +10,7 @@ import java.util.List;
 
 /** {@code @Conv}: Flax's {@code nn.Conv} on NHWC input with an HWIO kernel, with an optional activation. */
 @AutoService(LayerRule.class)
-public final class ConvRule implements LayerRule {
+public final class ConvRule extends WindowedAffineRule {
   private static final ClassName CONV_OPS = ClassName.get("dev.kiln.runtime.nn", "ConvOps");
   private static final ClassName CONV_PARAMS = ClassName.get("dev.kiln.runtime.nn", "ConvParams");
 
@@ -20,45 +20,29 @@ public final class ConvRule implements LayerRule {
   }
 
   @Override
-  public Inference infer(LayerSpec layer, Shape input) {
-    int features = layer.intValue("features");
-    if (features <= 0) {
-      return Inference.error("features", "@Conv needs a positive number of features, found " + features);
-    }
-    try {
-      Shape output = Window.read(layer, "kernel", true).apply(input, Dim.of(features), describe(layer));
-      return Inference.ok(output, describe(layer) + ": " + input + " -> " + output);
-    } catch (Window.Invalid e) {
-      return Inference.error(e.attribute(), e.getMessage());
-    }
+  String name() {
+    return "Conv";
   }
 
   @Override
-  public String describe(LayerSpec layer) {
-    String window;
-    try {
-      window = Window.read(layer, "kernel", true).describe();
-    } catch (Window.Invalid e) {
-      window = "?";
-    }
-    return "Conv(" + layer.intValue("features") + ", " + window + FusedActivation.describe(layer) + ")";
+  boolean explicitPadding() {
+    return true;
+  }
+
+  @Override
+  Shape output(Window window, Shape input, Dim features, String description) {
+    return window.apply(input, features, description);
+  }
+
+  @Override
+  List<Dim> kernelShape(LayerSpec layer, Shape input) {
+    List<Integer> k = layer.intList("kernel");
+    return List.of(Dim.of(k.get(0)), Dim.of(k.get(1)), input.dim(3), Dim.of(layer.intValue("features")));
   }
 
   @Override
   public ClassName paramsType(LayerSpec layer) {
     return CONV_PARAMS;
-  }
-
-  @Override
-  public List<ParamSlot> params(LayerSpec layer, Shape input) {
-    List<Integer> k = layer.intList("kernel");
-    Dim out = Dim.of(layer.intValue("features"));
-    ParamSlot kernel = new ParamSlot("kernel", List.of(Dim.of(k.get(0)), Dim.of(k.get(1)), input.dim(3), out),
-        CodeBlock.of("$T.lecunNormal()", Runtime.INITIALIZERS), true);
-    ParamSlot bias = layer.boolValue("useBias")
-        ? new ParamSlot("bias", List.of(out), CodeBlock.of("$T.zeros()", Runtime.INITIALIZERS), true)
-        : ParamSlot.absent("bias");
-    return List.of(kernel, bias);
   }
 
   @Override
@@ -71,8 +55,8 @@ public final class ConvRule implements LayerRule {
 
   @Override
   public void forward(LayerSpec layer, Emitter.Forward e) {
-    Window w = Window.read(layer, "kernel", true);
-    CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
+    Window w = window(layer);
+    CodeBlock bias = bias(layer, e);
     CodeBlock target = FusedActivation.affineTarget(layer, e);
     CodeBlock scratch = w.padding().asymmetric() ? e.scratch("Pad", scratchShape(e.inputShape(), w)) : CodeBlock.of("null");
     e.add("$T.forward($L, $L, $L, $L, $L, $L, $L, $L)", CONV_OPS, e.input(), e.param("kernel"), bias,
@@ -82,8 +66,8 @@ public final class ConvRule implements LayerRule {
 
   @Override
   public void backward(LayerSpec layer, Emitter.Backward e) {
-    Window w = Window.read(layer, "kernel", true);
-    CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
+    Window w = window(layer);
+    CodeBlock dBias = biasGradient(layer, e);
     CodeBlock dPre = FusedActivation.backward(layer, e);
     // conv2d_bp always computes an input cotangent: without a target it needs somewhere to write it
     CodeBlock scratch = w.padding().asymmetric() || e.gradInputOptional()

@@ -14,7 +14,7 @@ import java.util.List;
  * activation. Its work space is sized by the runtime, once per batch shape.
  */
 @AutoService(LayerRule.class)
-public final class ConvTransposeRule implements LayerRule {
+public final class ConvTransposeRule extends WindowedAffineRule {
   private static final ClassName OPS = ClassName.get("dev.kiln.runtime.nn", "ConvTransposeOps");
   private static final ClassName PARAMS = ClassName.get("dev.kiln.runtime.nn", "ConvTransposeParams");
 
@@ -24,44 +24,23 @@ public final class ConvTransposeRule implements LayerRule {
   }
 
   @Override
-  public Inference infer(LayerSpec layer, Shape input) {
-    int features = layer.intValue("features");
-    if (features <= 0) {
-      return Inference.error("features", "@ConvTranspose needs a positive number of features, found " + features);
-    }
-    try {
-      Shape output = Window.read(layer, "kernel", false).applyTransposed(input, Dim.of(features), describe(layer));
-      return Inference.ok(output, describe(layer) + ": " + input + " -> " + output);
-    } catch (Window.Invalid e) {
-      return Inference.error(e.attribute(), e.getMessage());
-    }
+  String name() {
+    return "ConvTranspose";
   }
 
   @Override
-  public String describe(LayerSpec layer) {
-    String window;
-    try {
-      window = Window.read(layer, "kernel", false).describe();
-    } catch (Window.Invalid e) {
-      window = "?";
-    }
-    return "ConvTranspose(" + layer.intValue("features") + ", " + window + FusedActivation.describe(layer) + ")";
+  boolean explicitPadding() {
+    return false;
+  }
+
+  @Override
+  Shape output(Window window, Shape input, Dim features, String description) {
+    return window.applyTransposed(input, features, description);
   }
 
   @Override
   public ClassName paramsType(LayerSpec layer) {
     return PARAMS;
-  }
-
-  @Override
-  public List<ParamSlot> params(LayerSpec layer, Shape input) {
-    List<Dim> kernel = kernelShape(layer, input);
-    Dim out = Dim.of(layer.intValue("features"));
-    return List.of(
-        new ParamSlot("kernel", kernel, CodeBlock.of("$T.lecunNormal()", Runtime.INITIALIZERS), true),
-        layer.boolValue("useBias")
-            ? new ParamSlot("bias", List.of(out), CodeBlock.of("$T.zeros()", Runtime.INITIALIZERS), true)
-            : ParamSlot.absent("bias"));
   }
 
   @Override
@@ -74,8 +53,8 @@ public final class ConvTransposeRule implements LayerRule {
 
   @Override
   public void forward(LayerSpec layer, Emitter.Forward e) {
-    Window w = Window.read(layer, "kernel", false);
-    CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
+    Window w = window(layer);
+    CodeBlock bias = bias(layer, e);
     e.add("$T.forward($L, $L, $L, $L, $L, $L, $L, $L)", OPS, e.input(), e.param("kernel"), bias, w.stridesCode(),
         w.padding().code(), layer.boolValue("transposeKernel"), FusedActivation.affineTarget(layer, e), work(layer, e, w));
     FusedActivation.forward(layer, e);
@@ -83,8 +62,8 @@ public final class ConvTransposeRule implements LayerRule {
 
   @Override
   public void backward(LayerSpec layer, Emitter.Backward e) {
-    Window w = Window.read(layer, "kernel", false);
-    CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
+    Window w = window(layer);
+    CodeBlock dBias = biasGradient(layer, e);
     CodeBlock dAffine = FusedActivation.backward(layer, e);
     e.add("$T.backward($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", OPS, e.input(), e.param("kernel"), dAffine,
         e.gradInput(), e.gradParam("kernel"), dBias, w.stridesCode(), w.padding().code(),
@@ -92,14 +71,15 @@ public final class ConvTransposeRule implements LayerRule {
   }
 
   /** The op's work space, the same buffer in both passes; its size is the runtime's {@code scratchShape}. */
-  private static CodeBlock work(LayerSpec layer, Emitter.Step e, Window w) {
+  private CodeBlock work(LayerSpec layer, Emitter.Step e, Window w) {
     CodeBlock kernel = kernelShape(layer, e.inputShape()).stream().map(d -> CodeBlock.of("$L", d.size()))
         .collect(CodeBlock.joining(", "));
     return e.computedBuffer("Work", CodeBlock.of("$T.scratchShape(new long[] {$L}, new long[] {$L}, $L, $L, $L)", OPS,
         e.dims(e.inputShape()), kernel, w.stridesCode(), w.padding().code(), layer.boolValue("transposeKernel")));
   }
 
-  private static List<Dim> kernelShape(LayerSpec layer, Shape input) {
+  @Override
+  List<Dim> kernelShape(LayerSpec layer, Shape input) {
     List<Integer> k = layer.intList("kernel");
     Dim in = input.dim(3);
     Dim out = Dim.of(layer.intValue("features"));

@@ -42,14 +42,7 @@ public final class DenseRule implements LayerRule {
 
   @Override
   public List<ParamSlot> params(LayerSpec layer, Shape input) {
-    Dim in = input.last();
-    Dim out = Dim.of(layer.intValue("features"));
-    ParamSlot kernel = new ParamSlot("kernel", List.of(in, out),
-        CodeBlock.of("$T.lecunNormal()", Runtime.INITIALIZERS), true);
-    ParamSlot bias = layer.boolValue("useBias")
-        ? new ParamSlot("bias", List.of(out), CodeBlock.of("$T.zeros()", Runtime.INITIALIZERS), true)
-        : ParamSlot.absent("bias");
-    return List.of(kernel, bias);
+    return WindowedAffineRule.kernelAndBias(List.of(input.last(), Dim.of(layer.intValue("features"))), layer);
   }
 
   @Override
@@ -61,7 +54,7 @@ public final class DenseRule implements LayerRule {
 
   @Override
   public void forward(LayerSpec layer, Emitter.Forward e) {
-    CodeBlock bias = layer.boolValue("useBias") ? e.param("bias") : CodeBlock.of("null");
+    CodeBlock bias = WindowedAffineRule.bias(layer, e);
     e.add("$T.forward($L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), bias,
         FusedActivation.affineTarget(layer, e));
     FusedActivation.forward(layer, e);
@@ -69,7 +62,7 @@ public final class DenseRule implements LayerRule {
 
   @Override
   public void backward(LayerSpec layer, Emitter.Backward e) {
-    CodeBlock dBias = layer.boolValue("useBias") ? e.gradParam("bias") : CodeBlock.of("null");
+    CodeBlock dBias = WindowedAffineRule.biasGradient(layer, e);
     CodeBlock dAffine = FusedActivation.backward(layer, e);
     e.add("$T.backward($L, $L, $L, $L, $L, $L)", Runtime.DENSE_OPS, e.input(), e.param("kernel"), dAffine,
         e.gradInput(), e.gradParam("kernel"), dBias);
