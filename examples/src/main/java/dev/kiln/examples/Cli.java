@@ -27,11 +27,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Kiln's command line: {@code train} fits a model on Fashion-MNIST and reports its test accuracy,
  * {@code summary} prints the model's table, {@code predict} classifies image files with trained
- * parameters. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
+ * parameters, {@code generate} draws images from a trained VAE or GAN. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
  * one-line message (and exit status 2 for usage, 1 for files), not a stack trace.
  */
 public final class Cli {
@@ -41,7 +42,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan]
+        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan|dcgan]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -61,16 +62,27 @@ public final class Cli {
         train --model vae|conv-vae [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 WORKLOADS.md W3 / W3c: the MLP or conv VAE on Fashion-MNIST (default 10 epochs); prints the test negative
                 ELBO per epoch and writes samples-<epoch>.png (8x8 samples), loss.png and params.safetensors.
-        train --model gan [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--out DIR]
-                WORKLOADS.md W4: the MLP GAN (Adam 2e-4, b1 0.5); writes samples-<epoch>.png, loss.png and
-                both models' parameters, and prints the training steps per second.
+        train --model gan|dcgan [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--out DIR]
+                WORKLOADS.md W4's MLP GAN, or a DCGAN-style convolutional one (Adam 2e-4, b1 0.5); writes
+                samples-<epoch>.png, interpolation.png (walks through the latent space), loss.png and both
+                models' parameters, and prints the training steps per second. The VAEs also write
+                reconstructions.png (test images above their reconstructions) and interpolation.png.
+        generate --model vae|conv-vae|gan|dcgan --params FILE [--count N] [--seed N] [--out FILE]
+                 [--interpolate STEPS] [--classifier FILE] [--data DIR]
+                Draw N images (default 64) from a checkpoint (a VAE's params.safetensors, a GAN's
+                generator.safetensors) into a PNG grid (default generated.png beside the checkpoint). With
+                --interpolate, draw N walks of STEPS images from one random code to another instead. With
+                --classifier (W1b parameters from train --model lenet), also report the share of the images
+                it classifies with probability >= 0.9 and the entropy of their class histogram, beside the
+                same figures for as many real test images (use --count 1000).
         help    Print this text.
       """;
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
       "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out"),
       "summary", Set.of("model"),
-      "predict", Set.of("model", "params", "top", "limit", "vocabulary"));
+      "predict", Set.of("model", "params", "top", "limit", "vocabulary"),
+      "generate", Set.of("model", "params", "count", "seed", "out", "interpolate", "classifier", "data"));
 
   private Cli() {}
 
@@ -94,6 +106,7 @@ public final class Cli {
         case "train" -> train(model(a), a, out);
         case "summary" -> out.print(model(a).summary());
         case "predict" -> predict(model(a), a, out);
+        case "generate" -> generate(model(a), a, out);
         case "help" -> out.print(USAGE);
       }
       return 0;
@@ -143,17 +156,19 @@ public final class Cli {
       case "vae" -> W3VaeModel.INSTANCE;
       case "conv-vae" -> ConvVaeModel.INSTANCE;
       case "gan" -> GanGeneratorModel.INSTANCE;
+      case "dcgan" -> DcganGeneratorModel.INSTANCE;
       default -> throw new IllegalArgumentException(
-          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae, conv-vae or gan");
+          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae, conv-vae, gan or dcgan");
     };
   }
 
   private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
       throws IOException {
-    if (model == GanGeneratorModel.INSTANCE) {
+    if (model == GanGeneratorModel.INSTANCE || model == DcganGeneratorModel.INSTANCE) {
       Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
-      Gan.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
-          a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/Gan")), console);
+      Gan.Kind<?, ?, ?, ?> kind = model == GanGeneratorModel.INSTANCE ? Gan.MLP : Gan.DCGAN;
+      Gan.train(kind, dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
+          a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/" + kind.name())), console);
       return;
     }
     if (model == W3VaeModel.INSTANCE || model == ConvVaeModel.INSTANCE) {
@@ -206,6 +221,41 @@ public final class Cli {
         + "   confusion matrix: " + confusion);
   }
 
+  private static void generate(ModelDefinition<?> model, Arguments a, PrintStream out) throws IOException {
+    if (!a.options().containsKey("params")) {
+      throw new IllegalArgumentException("generate needs --params FILE: a VAE's params.safetensors or a GAN's"
+          + " generator.safetensors as train writes it");
+    }
+    Path params = Path.of(a.options().get("params"));
+    ImageGenerator generator;
+    if (model == W3VaeModel.INSTANCE || model == ConvVaeModel.INSTANCE) {
+      generator = (model == W3VaeModel.INSTANCE ? Vae.MLP : Vae.CONV).load(params);
+    } else if (model == GanGeneratorModel.INSTANCE || model == DcganGeneratorModel.INSTANCE) {
+      generator = (model == GanGeneratorModel.INSTANCE ? Gan.MLP : Gan.DCGAN).load(params);
+    } else {
+      throw new IllegalArgumentException("generate needs a generative --model: vae, conv-vae, gan or dcgan, found '"
+          + a.option("model", "mlp") + "'");
+    }
+    boolean interpolate = a.options().containsKey("interpolate");
+    int count = a.number("count", interpolate ? 8 : 64, Integer::valueOf);
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be positive, found " + count);
+    }
+    long seed = a.number("seed", 0L, Long::valueOf);
+    Path png = Path.of(a.option("out", params.resolveSibling(interpolate ? "interpolation.png" : "generated.png")
+        .toString()));
+    if (interpolate) {
+      Generate.interpolation(generator, count, a.number("interpolate", 10, Integer::valueOf), seed, png, out);
+      return;
+    }
+    INDArray images = Generate.samples(generator, count, seed, png, out);
+    if (a.options().containsKey("classifier")) {
+      Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
+      Dataset test = dataDir == null ? FashionMnist.test() : FashionMnist.test(dataDir);
+      Generate.quality(images, test, Path.of(a.options().get("classifier")), out);
+    }
+  }
+
   private static <P extends Record> void predict(ModelDefinition<P> model, Arguments a, PrintStream out)
       throws IOException {
     if (!a.options().containsKey("params")) {
@@ -249,7 +299,7 @@ public final class Cli {
       }
       Set<String> accepted = OPTIONS.get(command);
       if (accepted == null) {
-        throw new IllegalArgumentException("unknown command '" + command + "': expected train, summary, predict or help");
+        throw new IllegalArgumentException("unknown command '" + command + "': expected train, summary, predict, generate or help");
       }
       Map<String, String> options = new LinkedHashMap<>();
       List<String> operands = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.io.ParameterFiles;
 import dev.kiln.runtime.loss.Loss;
 import dev.kiln.runtime.loss.Losses;
+import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.optim.Optax;
 import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.optim.OptimizerState;
@@ -28,34 +29,79 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * WORKLOADS.md W4: an MLP GAN on Fashion-MNIST scaled to [-1, 1], one discriminator step then one
- * generator step per batch with the non-saturating losses and Adam(2e-4, b1 0.5). The generator's
- * gradient is the discriminator's input cotangent run back through the generator.
+ * GANs on Fashion-MNIST scaled to [-1, 1]: WORKLOADS.md W4 (MLPs) and a DCGAN-style convolutional
+ * pair. One discriminator step then one generator step per batch with the non-saturating losses and
+ * Adam(2e-4, b1 0.5). The generator's gradient is the discriminator's input cotangent run back
+ * through the generator.
  */
 final class Gan {
-  private static final GanGeneratorModel G = GanGeneratorModel.INSTANCE;
-  private static final GanDiscriminatorModel D = GanDiscriminatorModel.INSTANCE;
   private static final Loss BCE = Losses.sigmoidBinaryCrossEntropy();
   private static final int CODE = 100;
 
+  /**
+   * A generator and a discriminator that fit together; {@code name} is the run's directory name.
+   *
+   * @param <G> the generator's parameters
+   * @param <D> the discriminator's parameters
+   */
+  record Kind<G extends Record, TG, D extends Record, TD>(String name, GanNetwork<G, TG> generator,
+      GanNetwork<D, TD> discriminator) {
+    /** The trained generator as codes-to-images in [0, 1]. */
+    ImageGenerator imageGenerator(G params) {
+      ModelDefinition<G> model = generator.model();
+      return new ImageGenerator(CODE, z -> model.apply(params, z).add(1).divi(2).reshape(z.size(0), 28, 28, 1));
+    }
+
+    /** A generator checkpoint as written by {@link #train}. */
+    ImageGenerator load(Path generatorParams) throws IOException {
+      return imageGenerator(generator.model().fromFlax(ParameterFiles.load(generatorParams)));
+    }
+  }
+
+  /** WORKLOADS.md W4: MLP generator and discriminator on flattened images. */
+  static final Kind<GanGenerator, GanGeneratorModel.Tape, GanDiscriminator, GanDiscriminatorModel.Tape> MLP =
+      new Kind<>("Gan",
+          new GanNetwork<>(GanGeneratorModel.INSTANCE, GanGeneratorModel.INSTANCE::tape,
+              GanGeneratorModel.INSTANCE::forward, GanGeneratorModel.INSTANCE::backward, t -> {}),
+          new GanNetwork<>(GanDiscriminatorModel.INSTANCE, GanDiscriminatorModel.INSTANCE::tape,
+              GanDiscriminatorModel.INSTANCE::forward, GanDiscriminatorModel.INSTANCE::backward, t -> {}));
+
+  /** The DCGAN-style pair: transposed convolutions with batch normalisation up, strided convolutions down. */
+  static final Kind<DcganGenerator, DcganGeneratorModel.Tape, DcganDiscriminator, DcganDiscriminatorModel.Tape>
+      DCGAN = new Kind<>("Dcgan",
+          new GanNetwork<>(DcganGeneratorModel.INSTANCE, DcganGeneratorModel.INSTANCE::tape,
+              DcganGeneratorModel.INSTANCE::forward, DcganGeneratorModel.INSTANCE::backward, t -> t.training = true),
+          new GanNetwork<>(DcganDiscriminatorModel.INSTANCE, DcganDiscriminatorModel.INSTANCE::tape,
+              DcganDiscriminatorModel.INSTANCE::forward, DcganDiscriminatorModel.INSTANCE::backward, t -> {}));
+
   private Gan() {}
 
-  /** Trains; writes {@code samples-<epoch>.png}, {@code loss.png} and both models' parameters. Returns steps per second. */
-  static double train(Dataset images, int epochs, int batchSize, long seed, Path out, PrintStream console)
-      throws IOException {
+  /**
+   * Trains; writes {@code samples-<epoch>.png}, {@code interpolation.png}, {@code loss.png} and both
+   * models' parameters ({@code generator.safetensors}, {@code discriminator.safetensors}). Returns
+   * steps per second.
+   */
+  static <G extends Record, TG, D extends Record, TD> double train(Kind<G, TG, D, TD> kind, Dataset images,
+      int epochs, int batchSize, long seed, Path out, PrintStream console) throws IOException {
     Files.createDirectories(out);
-    Dataset data = new Dataset(images.features().reshape(images.size(), 784).mul(2).subi(1), images.labels());
+    GanNetwork<G, TG> gen = kind.generator();
+    GanNetwork<D, TD> dis = kind.discriminator();
+    ModelDefinition<G> g = gen.model();
+    ModelDefinition<D> d = dis.model();
+    console.print(g.summary());
+    console.print(d.summary());
+    Dataset data = new Dataset(scaled(images, d.inputShape()), images.labels());
     PRNGKey[] keys = PRNGKey.of(seed).split(5); // generator, discriminator, shuffling, codes, sample codes
-    GanGenerator gp = G.init(keys[0]);
-    GanDiscriminator dp = D.init(keys[1]);
-    GanGenerator gGrads = G.zerosLike(gp);
-    GanDiscriminator dGrads = D.zerosLike(dp);
-    GanDiscriminator dGradsFake = D.zerosLike(dp);
-    List<INDArray> gLeaves = G.leaves(gp);
-    List<INDArray> dLeaves = D.leaves(dp);
-    List<INDArray> gGradLeaves = G.leaves(gGrads);
-    List<INDArray> dGradLeaves = D.leaves(dGrads);
-    List<INDArray> dGradFakeLeaves = D.leaves(dGradsFake);
+    G gp = g.init(keys[0]);
+    D dp = d.init(keys[1]);
+    G gGrads = g.zerosLike(gp);
+    D dGrads = d.zerosLike(dp);
+    D dGradsFake = d.zerosLike(dp);
+    List<INDArray> gLeaves = g.leaves(gp);
+    List<INDArray> dLeaves = d.leaves(dp);
+    List<INDArray> gGradLeaves = g.leaves(gGrads);
+    List<INDArray> dGradLeaves = d.leaves(dGrads);
+    List<INDArray> dGradFakeLeaves = d.leaves(dGradsFake);
     Optimizer gAdam = Optax.adam(2e-4, 0.5, 0.999, 1e-8);
     Optimizer dAdam = Optax.adam(2e-4, 0.5, 0.999, 1e-8);
     OptimizerState gState = gAdam.init(gLeaves);
@@ -65,9 +111,12 @@ final class Gan {
     INDArray ones = Nd4j.ones(data.features().dataType(), batchSize, 1);
     INDArray zeros = Nd4j.zeros(data.features().dataType(), batchSize, 1);
     INDArray z = Nd4j.create(data.features().dataType(), batchSize, CODE);
-    GanGeneratorModel.Tape gt = G.tape(z);
-    GanDiscriminatorModel.Tape realTape = D.tape(Nd4j.create(data.features().dataType(), batchSize, 784));
-    GanDiscriminatorModel.Tape fakeTape = D.tape(Nd4j.create(data.features().dataType(), batchSize, 784));
+    TG gt = gen.trainingTape(z);
+    INDArray imageBatch = Nd4j.create(data.features().dataType(), batchShape(batchSize, d.inputShape()));
+    TD realTape = dis.trainingTape(imageBatch);
+    TD fakeTape = dis.trainingTape(imageBatch);
+    INDArray dReal = Nd4j.create(data.features().dataType(), batchSize, 1);
+    INDArray dFakeLogit = Nd4j.create(data.features().dataType(), batchSize, 1);
     INDArray sampleCodes = JaxRandom.normal(keys[4], 64, CODE);
     History history = new History();
     int step = 0;
@@ -80,25 +129,22 @@ final class Gan {
       for (Iterator<Batch> it = batches.epoch(epoch); it.hasNext(); step++) {
         INDArray real = it.next().features();
         z.assign(JaxRandom.normal(keys[3].foldIn(step), batchSize, CODE));
-        INDArray fake = G.forward(gp, z, gt);
+        INDArray fake = gen.forward().run(gp, z, gt);
 
         // discriminator: bce(D(real), 1) + bce(D(fake), 0)
-        INDArray realLogits = D.forward(dp, real, realTape);
-        double dLoss = BCE.valueAndGradient(realLogits, ones, realTape.dLogit);
-        D.backward(dp, realTape, realTape.dLogit, dGrads, false);
-        INDArray fakeLogits = D.forward(dp, fake, fakeTape);
-        dLoss += BCE.valueAndGradient(fakeLogits, zeros, fakeTape.dLogit);
-        D.backward(dp, fakeTape, fakeTape.dLogit, dGradsFake, false);
+        double dLoss = BCE.valueAndGradient(dis.forward().run(dp, real, realTape), ones, dReal);
+        dis.backward().run(dp, realTape, dReal, dGrads, false);
+        dLoss += BCE.valueAndGradient(dis.forward().run(dp, fake, fakeTape), zeros, dFakeLogit);
+        dis.backward().run(dp, fakeTape, dFakeLogit, dGradsFake, false);
         for (int i = 0; i < dGradLeaves.size(); i++) {
           dGradLeaves.get(i).addi(dGradFakeLeaves.get(i));
         }
         dAdam.update(dLeaves, dGradLeaves, dState);
 
         // generator: bce(D(G(z)), 1) through the updated discriminator, its input cotangent into G
-        fakeLogits = D.forward(dp, fake, fakeTape);
-        double gLoss = BCE.valueAndGradient(fakeLogits, ones, fakeTape.dLogit);
-        INDArray dFake = D.backward(dp, fakeTape, fakeTape.dLogit, dGradsFake, true);
-        G.backward(gp, gt, dFake, gGrads, false);
+        double gLoss = BCE.valueAndGradient(dis.forward().run(dp, fake, fakeTape), ones, dFakeLogit);
+        INDArray dFake = dis.backward().run(dp, fakeTape, dFakeLogit, dGradsFake, true);
+        gen.backward().run(gp, gt, dFake, gGrads, false);
         gAdam.update(gLeaves, gGradLeaves, gState);
 
         history.recordStep(gLoss);
@@ -111,21 +157,37 @@ final class Gan {
       history.recordEpoch(Map.of("train_loss", gSum / batches.count(), "d_loss", dSum / batches.count()));
       console.printf(Locale.ROOT, "epoch %d/%d:  discriminator loss %.4f  generator loss %.4f%n", epoch, epochs,
           dSum / batches.count(), gSum / batches.count());
-      INDArray samples = G.apply(gp, sampleCodes).add(1).divi(2).reshape(64, 28, 28, 1);
-      ImageGrid.writePng(samples, 8, out.resolve("samples-" + epoch + ".png"));
+      ImageGrid.writePng(kind.imageGenerator(gp).decode().apply(sampleCodes), 8, out.resolve("samples-" + epoch + ".png"));
     }
     double stepsPerSecond = step / ((System.nanoTime() - start) / 1e9);
-    ParameterFiles.save(out.resolve("generator.safetensors"), G.variables(gp));
-    ParameterFiles.save(out.resolve("discriminator.safetensors"), D.variables(dp));
+    ParameterFiles.save(out.resolve("generator.safetensors"), g.variables(gp));
+    ParameterFiles.save(out.resolve("discriminator.safetensors"), d.variables(dp));
+    ImageGrid.writePng(kind.imageGenerator(gp).interpolation(keys[4].foldIn(1), 8, 10), 10,
+        out.resolve("interpolation.png"));
     LossCurve.writePng(history, out.resolve("loss.png"));
     console.printf(Locale.ROOT, "%.1f steps/s (a discriminator and a generator update each); samples: %s%n",
         stepsPerSecond, out.resolve("samples-" + epochs + ".png"));
+    console.println("generator: " + out.resolve("generator.safetensors") + "   latent walks: "
+        + out.resolve("interpolation.png") + "   loss curve: " + out.resolve("loss.png"));
     return stepsPerSecond;
   }
 
   /** The CLI's entry: Fashion-MNIST resolved as usual. */
-  static void train(Path dataDir, int epochs, int batchSize, long seed, Path out, PrintStream console)
-      throws IOException {
-    train(dataDir == null ? FashionMnist.train() : FashionMnist.train(dataDir), epochs, batchSize, seed, out, console);
+  static void train(Kind<?, ?, ?, ?> kind, Path dataDir, int epochs, int batchSize, long seed, Path out,
+      PrintStream console) throws IOException {
+    train(kind, dataDir == null ? FashionMnist.train() : FashionMnist.train(dataDir), epochs, batchSize, seed, out,
+        console);
+  }
+
+  /** Images in [0, 1] as the discriminator takes them: its input shape, values in [-1, 1]. */
+  private static INDArray scaled(Dataset images, long[] inputShape) {
+    return images.features().reshape(batchShape(images.size(), inputShape)).mul(2).subi(1);
+  }
+
+  private static long[] batchShape(long batch, long[] inputShape) {
+    long[] shape = new long[inputShape.length + 1];
+    shape[0] = batch;
+    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+    return shape;
   }
 }

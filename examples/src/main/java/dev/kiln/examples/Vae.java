@@ -11,7 +11,6 @@ import dev.kiln.runtime.model.TapeCache;
 import dev.kiln.runtime.optim.Optax;
 import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.optim.OptimizerState;
-import dev.kiln.runtime.random.JaxRandom;
 import dev.kiln.runtime.random.PRNGKey;
 import dev.kiln.runtime.train.History;
 import dev.kiln.runtime.train.ImageGrid;
@@ -26,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -49,6 +50,19 @@ final class Vae {
 
     /** Bernoulli logits {@code [N, 784]} for codes {@code [N, latent]}. */
     INDArray decode(P params, INDArray z);
+
+    /** The encoder's mean code {@code [N, latent]} of images {@code [N, 28, 28, 1]}. */
+    INDArray encodeMean(P params, INDArray x);
+
+    /** The trained decoder as codes-to-images in [0, 1]. */
+    default ImageGenerator imageGenerator(P params) {
+      return new ImageGenerator(latent(), z -> Transforms.sigmoid(decode(params, z), false).reshape(z.size(0), 28, 28, 1));
+    }
+
+    /** A checkpoint as written by {@link Vae#train}. */
+    default ImageGenerator load(Path params) throws IOException {
+      return imageGenerator(definition().fromFlax(ParameterFiles.load(params)));
+    }
   }
 
   /** W3: the MLP VAE. */
@@ -83,6 +97,11 @@ final class Vae {
     public INDArray decode(W3Vae params, INDArray z) {
       return W3DecoderModel.INSTANCE.apply(params.decoder(), z);
     }
+
+    @Override
+    public INDArray encodeMean(W3Vae params, INDArray x) {
+      return W3EncoderModel.INSTANCE.apply(params.encoder(), x).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 50));
+    }
   };
 
   /** W3c: the convolutional VAE. */
@@ -116,6 +135,11 @@ final class Vae {
     @Override
     public INDArray decode(ConvVae params, INDArray z) {
       return ConvVaeDecoderModel.INSTANCE.apply(params.decoder(), z);
+    }
+
+    @Override
+    public INDArray encodeMean(ConvVae params, INDArray x) {
+      return ConvVaeEncoderModel.INSTANCE.apply(params.encoder(), x).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 20));
     }
   };
 
@@ -156,12 +180,17 @@ final class Vae {
       history.recordEpoch(Map.of("train_loss", sum / batches.count(), "test_neg_elbo", testElbo));
       console.printf(Locale.ROOT, "epoch %d/%d:  train -ELBO %.2f  test -ELBO %.2f nats per image%n", epoch, epochs,
           sum / batches.count(), testElbo);
-      ImageGrid.writePng(samples(kind, params, keys[3], 64), 8, out.resolve("samples-" + epoch + ".png"));
+      ImageGrid.writePng(kind.imageGenerator(params).samples(keys[3], 64), 8, out.resolve("samples-" + epoch + ".png"));
     }
     ParameterFiles.save(out.resolve("params.safetensors"), model.variables(params));
     LossCurve.writePng(history, out.resolve("loss.png"));
+    ImageGrid.writePng(reconstructions(kind, params, test, 16), 16, out.resolve("reconstructions.png"));
+    ImageGrid.writePng(kind.imageGenerator(params).interpolation(keys[3].foldIn(1), 8, 10), 10,
+        out.resolve("interpolation.png"));
     console.println("parameters: " + out.resolve("params.safetensors") + "   samples: " + out.resolve("samples-"
         + epochs + ".png") + "   loss curve: " + out.resolve("loss.png"));
+    console.println("reconstructions (inputs above, decoded means below): " + out.resolve("reconstructions.png")
+        + "   latent walks: " + out.resolve("interpolation.png"));
     return testElbo;
   }
 
@@ -176,10 +205,14 @@ final class Vae {
     return total / data.size();
   }
 
-  /** {@code n} images decoded from codes drawn from the prior N(0, I), as pixel intensities. */
-  static <P extends Record> INDArray samples(Kind<P> kind, P params, PRNGKey key, int n) {
-    INDArray logits = kind.decode(params, JaxRandom.normal(key, n, kind.latent()));
-    return Transforms.sigmoid(logits, false).reshape(n, 28, 28, 1);
+  /**
+   * The first {@code n} test images above their reconstructions (each image's mean code decoded):
+   * {@code [2n, 28, 28, 1]}, for a grid of {@code n} columns.
+   */
+  static <P extends Record> INDArray reconstructions(Kind<P> kind, P params, Dataset test, int n) {
+    INDArray x = test.features().get(NDArrayIndex.interval(0, n));
+    INDArray decoded = kind.imageGenerator(params).decode().apply(kind.encodeMean(params, x));
+    return Nd4j.concat(0, x.reshape(n, 28, 28, 1), decoded);
   }
 
   /** The CLI's entry: Fashion-MNIST resolved as usual. */
