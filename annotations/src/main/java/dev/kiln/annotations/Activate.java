@@ -12,5 +12,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Activate {
+  /** The activation; {@code NONE} is a compile error. */
   Activation value();
 }

@@ -12,8 +12,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface AvgPool {
+  /** The window, {@code {h, w}}; positive. */
   int[] window();
 
+  /** The step between windows, {@code {sh, sw}}; positive. */
   int[] strides() default {1, 1};
 
   /** {@code "VALID"} or {@code "SAME"}. */

@@ -18,7 +18,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface BatchNorm {
+  /** The running statistics' decay, in [0, 1]. */
   double momentum() default 0.99;
 
+  /** Added to the variance; positive. */
   double epsilon() default 1e-5;
 }

@@ -34,6 +34,7 @@ public @interface Conv {
   /** The kernel dilation, Flax's {@code kernel_dilation}. */
   int[] dilation() default {1, 1};
 
+  /** Whether to add a bias, as Flax's {@code use_bias}. */
   boolean useBias() default true;
 
   /** The activation applied to the result. */

@@ -18,10 +18,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface ConvTranspose {
+  /** The number of output channels; positive. */
   int features();
 
+  /** The window, {@code {kh, kw}}. */
   int[] kernel() default {3, 3};
 
+  /** The upsampling factor per axis, {@code {sh, sw}}; positive. */
   int[] strides() default {1, 1};
 
   /** {@code "SAME"} or {@code "VALID"}. */
@@ -30,7 +33,9 @@ public @interface ConvTranspose {
   /** Flax's {@code transpose_kernel}: the kernel is stored {@code [kh, kw, features, C]} and flipped. */
   boolean transposeKernel() default false;
 
+  /** Whether to add a bias, as Flax's {@code use_bias}. */
   boolean useBias() default true;
 
+  /** The activation applied to the result. */
   Activation activation() default Activation.NONE;
 }

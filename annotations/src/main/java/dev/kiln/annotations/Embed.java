@@ -20,5 +20,6 @@ public @interface Embed {
   /** The vocabulary size: a number, or a symbol such as {@code "V"} bound when parameters are made. */
   String vocab();
 
+  /** The size of each token's vector; positive. */
   int features();
 }

@@ -15,5 +15,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface From {
+  /** An earlier component's name, or {@code "input"} for the model's input. */
   String value();
 }

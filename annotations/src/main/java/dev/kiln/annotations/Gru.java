@@ -16,8 +16,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Gru {
+  /** The size of the hidden state; positive. */
   int features();
 
+  /**
+   * {@code false}: the state after each row's last real step {@code (B, H)};
+   * {@code true}: every step's {@code (B, T, H)}.
+   */
   boolean returnSequence() default false;
 
   /**

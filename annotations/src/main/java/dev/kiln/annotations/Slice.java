@@ -15,7 +15,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Slice {
+  /** The first feature copied; not negative. */
   int from() default 0;
 
+  /** How many features are copied; positive. */
   int size();
 }

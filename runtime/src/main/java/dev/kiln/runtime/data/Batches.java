@@ -79,6 +79,7 @@ public final class Batches {
     return new Batches(data, batchSize, key, dropLast, augmentation);
   }
 
+  /** The examples per batch (the last batch of an epoch may hold fewer unless they are dropped). */
   public int batchSize() {
     return batchSize;
   }

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param bias {@code [C]} ({@code params/<name>/bias}, initialised to zeros)
  */
 public record BatchNormParams(INDArray scale, INDArray bias) {
+  /** Fails on a null array. */
   public BatchNormParams {
     Objects.requireNonNull(scale, "scale");
     Objects.requireNonNull(bias, "bias");

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param var {@code [C]} ({@code batch_stats/<name>/var}, initialised to ones)
  */
 public record BatchNormStats(INDArray mean, INDArray var) {
+  /** Fails on a null array. */
   public BatchNormStats {
     Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(var, "var");

@@ -8,10 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * [C]}. A gradient record carries no statistics: there they are null.
  */
 public record BatchNormVars(INDArray scale, INDArray bias, INDArray mean, INDArray var) {
+  /** The trainable part, {@code scale} and {@code bias}. */
   public BatchNormParams params() {
     return new BatchNormParams(scale, bias);
   }
 
+  /** The running statistics, {@code mean} and {@code var}. */
   public BatchNormStats stats() {
     return new BatchNormStats(mean, var);
   }

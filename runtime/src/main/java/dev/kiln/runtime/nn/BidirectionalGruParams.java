@@ -39,6 +39,7 @@ public record BidirectionalGruParams(
     INDArray backwardIzKernel, INDArray backwardIzBias, INDArray backwardHzKernel,
     INDArray backwardInKernel, INDArray backwardInBias, INDArray backwardHnKernel,
     INDArray backwardHnBias) {
+  /** Fails unless each direction is a valid {@link GruParams} and both have the same sizes. */
   public BidirectionalGruParams {
     GruParams f = new GruParams(
         forwardIrKernel, forwardIrBias, forwardHrKernel,

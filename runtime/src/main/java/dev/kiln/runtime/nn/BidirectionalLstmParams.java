@@ -43,6 +43,7 @@ public record BidirectionalLstmParams(
     INDArray backwardIfKernel, INDArray backwardHfKernel, INDArray backwardHfBias,
     INDArray backwardIgKernel, INDArray backwardHgKernel, INDArray backwardHgBias,
     INDArray backwardIoKernel, INDArray backwardHoKernel, INDArray backwardHoBias) {
+  /** Fails unless each direction is a valid {@link LstmParams} and both have the same sizes. */
   public BidirectionalLstmParams {
     LstmParams f = new LstmParams(
         forwardIiKernel, forwardHiKernel, forwardHiBias,
