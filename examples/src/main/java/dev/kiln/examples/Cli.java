@@ -7,6 +7,7 @@ import dev.kiln.runtime.io.ParameterMismatchException;
 import dev.kiln.runtime.loss.Losses;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.optim.Optax;
+import dev.kiln.runtime.text.WordList;
 import dev.kiln.runtime.train.ConfusionMatrix;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.History;
@@ -41,7 +42,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan]
+        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan|word-gan|word-lstm]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -64,13 +65,23 @@ public final class Cli {
         train --model gan [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--out DIR]
                 WORKLOADS.md W4: the MLP GAN (Adam 2e-4, b1 0.5); writes samples-<epoch>.png, loss.png and
                 both models' parameters, and prints the training steps per second.
+        train --model word-gan|word-lstm [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data FILE] [--out DIR]
+                Text generation (docs/text-generation.md) on English words (--data: a word list, one word a
+                line; default $KILN_WORDS, else /usr/share/dict/words): the character GAN (straight-through
+                Gumbel-softmax, default 10 epochs) or the character LSTM language model (default 5 epochs);
+                prints losses, metrics and samples per epoch and writes the parameters to --out.
+        generate words|metrics --model gan|lstm|bigram [-n N] [--temperature T] [--params FILE] [--seed N] [--data FILE]
+                Write N words (default 20), one a line, drawn at temperature T (default 1), or with 'metrics'
+                the validity, novelty and diversity of N words. gan and lstm load --params (default where
+                train writes them); bigram fits a character-bigram chain to the training words.
         help    Print this text.
       """;
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
       "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out"),
       "summary", Set.of("model"),
-      "predict", Set.of("model", "params", "top", "limit", "vocabulary"));
+      "predict", Set.of("model", "params", "top", "limit", "vocabulary"),
+      "generate", Set.of("model", "n", "temperature", "params", "seed", "data"));
 
   private Cli() {}
 
@@ -94,6 +105,7 @@ public final class Cli {
         case "train" -> train(model(a), a, out);
         case "summary" -> out.print(model(a).summary());
         case "predict" -> predict(model(a), a, out);
+        case "generate" -> generate(a, out);
         case "help" -> out.print(USAGE);
       }
       return 0;
@@ -143,8 +155,10 @@ public final class Cli {
       case "vae" -> W3VaeModel.INSTANCE;
       case "conv-vae" -> ConvVaeModel.INSTANCE;
       case "gan" -> GanGeneratorModel.INSTANCE;
+      case "word-gan" -> WordGanGeneratorModel.INSTANCE;
+      case "word-lstm" -> WordLstmModel.INSTANCE;
       default -> throw new IllegalArgumentException(
-          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae, conv-vae or gan");
+          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae, conv-vae, gan, word-gan or word-lstm");
     };
   }
 
@@ -154,6 +168,19 @@ public final class Cli {
       Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
       Gan.train(dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
           a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/Gan")), console);
+      return;
+    }
+    if (model == WordGanGeneratorModel.INSTANCE || model == WordLstmModel.INSTANCE) {
+      WordList words = WordList.load(a.options().containsKey("data") ? Path.of(a.options().get("data")) : null);
+      Path out = Path.of(a.option("out", "runs/" + model.name()));
+      long seed = a.number("seed", 0L, Long::valueOf);
+      if (model == WordGanGeneratorModel.INSTANCE) {
+        WordGan.train(words, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 64, Integer::valueOf),
+            seed, out, console);
+      } else {
+        WordLanguageModel.train(words, a.number("epochs", 5, Integer::valueOf),
+            a.number("batch-size", 64, Integer::valueOf), a.number("lr", 3e-3, Double::valueOf), seed, out, console);
+      }
       return;
     }
     if (model == W3VaeModel.INSTANCE || model == ConvVaeModel.INSTANCE) {
@@ -237,6 +264,18 @@ public final class Cli {
     Predict.run(model, Path.of(a.options().get("params")), Images.read(files, limit), classNames, top, out);
   }
 
+  private static void generate(Arguments a, PrintStream out) throws IOException {
+    List<String> what = a.operands();
+    if (what.size() != 1 || !Set.of("words", "metrics").contains(what.get(0))) {
+      throw new IllegalArgumentException("generate needs what to generate, words or metrics, found " + what);
+    }
+    Path data = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
+    List<String> words = Words.generate(Words.Generator.named(a.option("model", "lstm")), a.number("n", 20,
+        Integer::valueOf), a.number("temperature", 1.0, Double::valueOf), a.options().containsKey("params")
+        ? Path.of(a.options().get("params")) : null, data, a.number("seed", 0L, Long::valueOf));
+    Words.print(words, what.get(0).equals("metrics"), data, out);
+  }
+
   /**
    * A command line: the command ({@code train} when there is none), {@code --name value} options
    * the command accepts, and operands (the files of {@code predict}).
@@ -249,16 +288,17 @@ public final class Cli {
       }
       Set<String> accepted = OPTIONS.get(command);
       if (accepted == null) {
-        throw new IllegalArgumentException("unknown command '" + command + "': expected train, summary, predict or help");
+        throw new IllegalArgumentException(
+            "unknown command '" + command + "': expected train, summary, predict, generate or help");
       }
       Map<String, String> options = new LinkedHashMap<>();
       List<String> operands = new ArrayList<>();
       for (int i = 1; i < args.length; i++) {
-        if (!args[i].startsWith("--")) {
+        if (!args[i].startsWith("--") && !args[i].equals("-n")) {
           operands.add(args[i]);
           continue;
         }
-        String name = args[i].substring(2);
+        String name = args[i].equals("-n") ? "n" : args[i].substring(2);
         if (!accepted.contains(name)) {
           throw new IllegalArgumentException(command + " has no option --" + name + "; it takes --"
               + String.join(", --", accepted.stream().sorted().toList()));
@@ -268,7 +308,7 @@ public final class Cli {
         }
         options.put(name, args[++i]);
       }
-      if (!command.equals("predict") && !operands.isEmpty()) {
+      if (!Set.of("predict", "generate").contains(command) && !operands.isEmpty()) {
         throw new IllegalArgumentException(command + " takes only --name value options, found '" + operands.get(0) + "'");
       }
       return new Arguments(command, options, operands);
