@@ -32,7 +32,7 @@ import java.util.function.Function;
 /**
  * Kiln's command line: {@code train} fits a model on Fashion-MNIST and reports its test accuracy,
  * {@code summary} prints the model's table, {@code predict} classifies image files with trained
- * parameters. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
+ * parameters, {@code generate} writes English words with a trained word generator. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
  * one-line message (and exit status 2 for usage, 1 for files), not a stack trace.
  */
 public final class Cli {
