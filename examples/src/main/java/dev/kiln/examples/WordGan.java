@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +155,7 @@ final class WordGan {
     int[] ids = JaxRandom.categorical(keys[1], logits);
     List<String> words = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      words.add(Letters.word(java.util.Arrays.copyOfRange(ids, i * WordList.MAX_LENGTH, (i + 1) * WordList.MAX_LENGTH)));
+      words.add(Letters.word(Arrays.copyOfRange(ids, i * WordList.MAX_LENGTH, (i + 1) * WordList.MAX_LENGTH)));
     }
     return words;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.io.ParameterFiles;
 import dev.kiln.runtime.random.JaxRandom;
 import dev.kiln.runtime.random.PRNGKey;
 import dev.kiln.runtime.testing.GradientCheck;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,9 +85,9 @@ class WordGeneratorsTest {
   @Test
   void languageModelLossFallsAndItWritesLetters(@TempDir Path out) throws IOException {
     double[] losses = WordLanguageModel.train(wordList(), 4, 32, 3e-3, 0, out, QUIET);
-    assertTrue(losses[3] < losses[0] - 0.2, "losses per epoch " + java.util.Arrays.toString(losses));
+    assertTrue(losses[3] < losses[0] - 0.2, "losses per epoch " + Arrays.toString(losses));
     WordLstm params = WordLstmModel.INSTANCE.fromFlax(
-        dev.kiln.runtime.io.ParameterFiles.load(out.resolve("params.safetensors")));
+        ParameterFiles.load(out.resolve("params.safetensors")));
     List<String> words = WordLanguageModel.generate(params, 50, 1.0, PRNGKey.of(2));
     assertEquals(50, words.size());
     assertTrue(words.stream().allMatch(w -> w.matches("[a-z]{0,10}")), words.toString());
@@ -98,7 +100,7 @@ class WordGeneratorsTest {
     assertEquals(2, history.size());
     assertEquals(WordGan.MEASURED, history.get(1).samples());
     WordGanGenerator params = WordGanGeneratorModel.INSTANCE.fromFlax(
-        dev.kiln.runtime.io.ParameterFiles.load(out.resolve("generator.safetensors")));
+        ParameterFiles.load(out.resolve("generator.safetensors")));
     List<String> words = WordGan.generate(params, 30, 1.0, PRNGKey.of(1));
     assertEquals(30, words.size());
     assertTrue(words.stream().allMatch(w -> w.matches("[a-z]{0,10}")), words.toString());
