@@ -7,6 +7,7 @@ import dev.kiln.runtime.io.ParameterMismatchException;
 import dev.kiln.runtime.loss.Losses;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.optim.Optax;
+import dev.kiln.runtime.text.WordList;
 import dev.kiln.runtime.train.ConfusionMatrix;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.History;
@@ -32,7 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Kiln's command line: {@code train} fits a model on Fashion-MNIST and reports its test accuracy,
  * {@code summary} prints the model's table, {@code predict} classifies image files with trained
- * parameters, {@code generate} draws images from a trained VAE or GAN. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
+ * parameters, {@code generate} draws images from a trained VAE or GAN and words from a word
+ * generator. See {@link #USAGE}. Mistakes in the command line or the files end the program with a
  * one-line message (and exit status 2 for usage, 1 for files), not a stack trace.
  */
 public final class Cli {
@@ -42,7 +44,7 @@ public final class Cli {
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
                 params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
-        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan|dcgan]
+        summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan|dcgan|word-gan|word-lstm]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
                 Classify images with trained parameters (e.g. runs/FashionCnn/params.safetensors from
@@ -67,14 +69,23 @@ public final class Cli {
                 samples-<epoch>.png, interpolation.png (walks through the latent space), loss.png and both
                 models' parameters, and prints the training steps per second. The VAEs also write
                 reconstructions.png (test images above their reconstructions) and interpolation.png.
-        generate --model vae|conv-vae|gan|dcgan --params FILE [--count N] [--seed N] [--out FILE]
+        generate [images] --model vae|conv-vae|gan|dcgan --params FILE [-n N] [--seed N] [--out FILE]
                  [--interpolate STEPS] [--classifier FILE] [--data DIR]
                 Draw N images (default 64) from a checkpoint (a VAE's params.safetensors, a GAN's
                 generator.safetensors) into a PNG grid (default generated.png beside the checkpoint). With
                 --interpolate, draw N walks of STEPS images from one random code to another instead. With
                 --classifier (W1b parameters from train --model lenet), also report the share of the images
                 it classifies with probability >= 0.9 and the entropy of their class histogram, beside the
-                same figures for as many real test images (use --count 1000).
+                same figures for as many real test images (use -n 1000).
+        train --model word-gan|word-lstm [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data FILE] [--out DIR]
+                Text generation (docs/text-generation.md) on English words (--data: a word list, one word a
+                line; default $KILN_WORDS, else /usr/share/dict/words): the character GAN (straight-through
+                Gumbel-softmax, default 10 epochs) or the character LSTM language model (default 5 epochs);
+                prints losses, metrics and samples per epoch and writes the parameters to --out.
+        generate words|metrics --model gan|lstm|bigram [-n N] [--temperature T] [--params FILE] [--seed N] [--data FILE]
+                Write N words (default 20), one a line, drawn at temperature T (default 1), or with 'metrics'
+                the validity, novelty and diversity of N words. gan and lstm load --params (default where
+                train writes them); bigram fits a character-bigram chain to the training words.
         help    Print this text.
       """;
 
@@ -82,7 +93,8 @@ public final class Cli {
       "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out"),
       "summary", Set.of("model"),
       "predict", Set.of("model", "params", "top", "limit", "vocabulary"),
-      "generate", Set.of("model", "params", "count", "seed", "out", "interpolate", "classifier", "data"));
+      "generate", Set.of("model", "params", "n", "seed", "out", "interpolate", "classifier", "data",
+          "temperature"));
 
   private Cli() {}
 
@@ -106,7 +118,7 @@ public final class Cli {
         case "train" -> train(model(a), a, out);
         case "summary" -> out.print(model(a).summary());
         case "predict" -> predict(model(a), a, out);
-        case "generate" -> generate(model(a), a, out);
+        case "generate" -> generate(a, out);
         case "help" -> out.print(USAGE);
       }
       return 0;
@@ -157,8 +169,10 @@ public final class Cli {
       case "conv-vae" -> ConvVaeModel.INSTANCE;
       case "gan" -> GanGeneratorModel.INSTANCE;
       case "dcgan" -> DcganGeneratorModel.INSTANCE;
-      default -> throw new IllegalArgumentException(
-          "unknown model '" + name + "': expected mlp, cnn, lenet, lstm, vae, conv-vae, gan or dcgan");
+      case "word-gan" -> WordGanGeneratorModel.INSTANCE;
+      case "word-lstm" -> WordLstmModel.INSTANCE;
+      default -> throw new IllegalArgumentException("unknown model '" + name
+          + "': expected mlp, cnn, lenet, lstm, vae, conv-vae, gan, dcgan, word-gan or word-lstm");
     };
   }
 
@@ -169,6 +183,19 @@ public final class Cli {
       Gan.Kind<?, ?, ?, ?> kind = model == GanGeneratorModel.INSTANCE ? Gan.MLP : Gan.DCGAN;
       Gan.train(kind, dataDir, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 128, Integer::valueOf),
           a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/" + kind.name())), console);
+      return;
+    }
+    if (model == WordGanGeneratorModel.INSTANCE || model == WordLstmModel.INSTANCE) {
+      WordList words = WordList.load(a.options().containsKey("data") ? Path.of(a.options().get("data")) : null);
+      Path out = Path.of(a.option("out", "runs/" + model.name()));
+      long seed = a.number("seed", 0L, Long::valueOf);
+      if (model == WordGanGeneratorModel.INSTANCE) {
+        WordGan.train(words, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 64, Integer::valueOf),
+            seed, out, console);
+      } else {
+        WordLanguageModel.train(words, a.number("epochs", 5, Integer::valueOf),
+            a.number("batch-size", 64, Integer::valueOf), a.number("lr", 3e-3, Double::valueOf), seed, out, console);
+      }
       return;
     }
     if (model == W3VaeModel.INSTANCE || model == ConvVaeModel.INSTANCE) {
@@ -221,7 +248,7 @@ public final class Cli {
         + "   confusion matrix: " + confusion);
   }
 
-  private static void generate(ModelDefinition<?> model, Arguments a, PrintStream out) throws IOException {
+  private static void generateImages(ModelDefinition<?> model, Arguments a, PrintStream out) throws IOException {
     if (!a.options().containsKey("params")) {
       throw new IllegalArgumentException("generate needs --params FILE: a VAE's params.safetensors or a GAN's"
           + " generator.safetensors as train writes it");
@@ -237,9 +264,9 @@ public final class Cli {
           + a.option("model", "mlp") + "'");
     }
     boolean interpolate = a.options().containsKey("interpolate");
-    int count = a.number("count", interpolate ? 8 : 64, Integer::valueOf);
+    int count = a.number("n", interpolate ? 8 : 64, Integer::valueOf);
     if (count < 1) {
-      throw new IllegalArgumentException("--count must be positive, found " + count);
+      throw new IllegalArgumentException("-n must be positive, found " + count);
     }
     long seed = a.number("seed", 0L, Long::valueOf);
     Path png = Path.of(a.option("out", params.resolveSibling(interpolate ? "interpolation.png" : "generated.png")
@@ -287,6 +314,23 @@ public final class Cli {
     Predict.run(model, Path.of(a.options().get("params")), Images.read(files, limit), classNames, top, out);
   }
 
+  private static void generate(Arguments a, PrintStream out) throws IOException {
+    List<String> what = a.operands();
+    if (what.isEmpty() || what.equals(List.of("images"))) {
+      generateImages(model(a), a, out);
+      return;
+    }
+    if (what.size() != 1 || !Set.of("words", "metrics").contains(what.get(0))) {
+      throw new IllegalArgumentException("generate needs what to generate, images (the default), words or metrics,"
+          + " found " + what);
+    }
+    Path data = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
+    List<String> words = Words.generate(Words.Generator.named(a.option("model", "lstm")), a.number("n", 20,
+        Integer::valueOf), a.number("temperature", 1.0, Double::valueOf), a.options().containsKey("params")
+        ? Path.of(a.options().get("params")) : null, data, a.number("seed", 0L, Long::valueOf));
+    Words.print(words, what.get(0).equals("metrics"), data, out);
+  }
+
   /**
    * A command line: the command ({@code train} when there is none), {@code --name value} options
    * the command accepts, and operands (the files of {@code predict}).
@@ -299,16 +343,17 @@ public final class Cli {
       }
       Set<String> accepted = OPTIONS.get(command);
       if (accepted == null) {
-        throw new IllegalArgumentException("unknown command '" + command + "': expected train, summary, predict, generate or help");
+        throw new IllegalArgumentException(
+            "unknown command '" + command + "': expected train, summary, predict, generate or help");
       }
       Map<String, String> options = new LinkedHashMap<>();
       List<String> operands = new ArrayList<>();
       for (int i = 1; i < args.length; i++) {
-        if (!args[i].startsWith("--")) {
+        if (!args[i].startsWith("--") && !args[i].equals("-n")) {
           operands.add(args[i]);
           continue;
         }
-        String name = args[i].substring(2);
+        String name = args[i].equals("-n") ? "n" : args[i].substring(2);
         if (!accepted.contains(name)) {
           throw new IllegalArgumentException(command + " has no option --" + name + "; it takes --"
               + String.join(", --", accepted.stream().sorted().toList()));
@@ -318,7 +363,7 @@ public final class Cli {
         }
         options.put(name, args[++i]);
       }
-      if (!command.equals("predict") && !operands.isEmpty()) {
+      if (!Set.of("predict", "generate").contains(command) && !operands.isEmpty()) {
         throw new IllegalArgumentException(command + " takes only --name value options, found '" + operands.get(0) + "'");
       }
       return new Arguments(command, options, operands);

@@ -54,18 +54,18 @@ class GenerateTest {
     Path classifier = dir.resolve("lenet.safetensors");
     ParameterFiles.save(classifier, FashionLeNetModel.INSTANCE.variables(FashionLeNetModel.INSTANCE.init(PRNGKey.of(2))));
 
-    CliTest.Result grid = CliTest.cli("generate", "--model", "gan", "--params", generator.toString(), "--count", "9");
+    CliTest.Result grid = CliTest.cli("generate", "--model", "gan", "--params", generator.toString(), "-n", "9");
     assertEquals(0, grid.status(), grid.err());
     BufferedImage png = ImageIO.read(dir.resolve("generated.png").toFile());
     assertTrue(png.getWidth() > 3 * 28 && png.getWidth() < 4 * 3 * 28, "3 columns, found width " + png.getWidth());
 
     CliTest.Result walks = CliTest.cli("generate", "--model", "gan", "--params", generator.toString(),
-        "--interpolate", "6", "--count", "2", "--out", dir.resolve("walk.png").toString());
+        "--interpolate", "6", "-n", "2", "--out", dir.resolve("walk.png").toString());
     assertEquals(0, walks.status(), walks.err());
     BufferedImage strip = ImageIO.read(dir.resolve("walk.png").toFile());
     assertTrue(strip.getWidth() > 6 * 28 && strip.getHeight() < 3 * 3 * 28);
 
-    CliTest.Result quality = CliTest.cli("generate", "--model", "gan", "--params", generator.toString(), "--count",
+    CliTest.Result quality = CliTest.cli("generate", "--model", "gan", "--params", generator.toString(), "-n",
         "50", "--classifier", classifier.toString(), "--data", CliTest.slice().toString());
     assertEquals(0, quality.status(), quality.err());
     assertTrue(quality.out().contains("share p >= 0.9") && quality.out().contains("class entropy (bits)"),

@@ -23,17 +23,27 @@ final class SoftmaxCrossEntropy implements Loss {
   public double valueAndGradient(INDArray logits, INDArray labels, INDArray gradient) {
     Shapes.requireGradient(logits, gradient);
     INDArray ids = classIds(logits, labels);
-    Nd4j.exec(DynamicCustomOp.builder("sparse_softmax_cross_entropy_loss_with_logits_grad")
-        .addInputs(ids, logits).addOutputs(gradient).build());
+    rowGradients(logits, ids, gradient);
     gradient.divi(logits.size(0));
     return mean(logits, ids);
   }
 
   private static double mean(INDArray logits, INDArray ids) {
-    INDArray perExample = Nd4j.create(logits.dataType(), logits.size(0));
+    return perRow(logits, ids).sumNumber().doubleValue() / logits.size(0);
+  }
+
+  /** Each row's cross-entropy {@code [rows]} for logits {@code [rows, classes]} and checked int32 ids. */
+  static INDArray perRow(INDArray logits, INDArray ids) {
+    INDArray perRow = Nd4j.create(logits.dataType(), logits.size(0));
     Nd4j.exec(DynamicCustomOp.builder("sparse_softmax_cross_entropy_loss_with_logits")
-        .addInputs(ids, logits).addOutputs(perExample).build());
-    return perExample.sumNumber().doubleValue() / logits.size(0);
+        .addInputs(ids, logits).addOutputs(perRow).build());
+    return perRow;
+  }
+
+  /** The gradient of each row's cross-entropy with respect to its logits, {@code softmax - onehot}. */
+  static void rowGradients(INDArray logits, INDArray ids, INDArray gradient) {
+    Nd4j.exec(DynamicCustomOp.builder("sparse_softmax_cross_entropy_loss_with_logits_grad")
+        .addInputs(ids, logits).addOutputs(gradient).build());
   }
 
   /** The labels as int32 class ids, each checked to be a whole number in {@code [0, classes)}. */

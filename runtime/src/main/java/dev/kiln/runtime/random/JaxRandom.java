@@ -57,6 +57,32 @@ public final class JaxRandom {
   }
 
   /**
+   * {@code jax.random.gumbel(key, shape)}: standard Gumbel float32 values, {@code -log(-log(u))} for
+   * {@code u = uniform(key, shape, minval = float32 tiny, maxval = 1)} as JAX draws them (the logs
+   * in Java's double precision, so the last bit may differ from XLA's).
+   */
+  public static INDArray gumbel(PRNGKey key, long... shape) {
+    float[] v = uniformValues(key, count(shape), Float.MIN_NORMAL, 1f);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) -Math.log(-Math.log(v[i]));
+    }
+    return array(v, shape);
+  }
+
+  /**
+   * {@code jax.random.categorical(key, logits)}: one class per row of the last axis, drawn with
+   * probabilities {@code softmax(logits)} as {@code argmax(logits + gumbel(key, logits.shape))}.
+   *
+   * @param logits {@code [..., classes]}, any floating type
+   * @return the classes, one per row in row-major order
+   */
+  public static int[] categorical(PRNGKey key, INDArray logits) {
+    long classes = logits.size(logits.rank() - 1);
+    INDArray noisy = gumbel(key, logits.shape()).castTo(logits.dataType()).addi(logits);
+    return noisy.reshape(noisy.length() / classes, classes).argMax(1).toIntVector();
+  }
+
+  /**
    * {@code jax.random.permutation(key, n)}: a shuffle of {@code 0..n-1} in JAX's exact order. Like
    * JAX's {@code _shuffle} it runs {@code ceil(3 ln n / ln(2^32 - 1))} rounds, each splitting the
    * key into {@code (key, subkey)} and stably sorting by {@code bits(subkey, n)} as unsigned words.

@@ -91,4 +91,25 @@ class JaxRandomTest {
       assertTrue(Integer.compareUnsigned(words[p[i - 1]], words[p[i]]) < 0);
     }
   }
+
+  @Test
+  void gumbelIsMinusLogMinusLogOfJaxUniformAboveTiny() {
+    float[] u = JaxRandom.uniform(KEY, Float.MIN_NORMAL, 1f, 16).toFloatVector();
+    float[] g = JaxRandom.gumbel(KEY, 4, 4).reshape(16).toFloatVector();
+    for (int i = 0; i < 16; i++) {
+      assertEquals((float) -Math.log(-Math.log(u[i])), g[i]);
+    }
+  }
+
+  @Test
+  void categoricalDrawsSoftmaxProbabilitiesPerRow() {
+    // logits log(0.2), log(0.8) in each of 4000 rows: class 1 about 80% of the time; -inf never drawn
+    INDArray logits = org.nd4j.linalg.factory.Nd4j.createFromArray(
+        new float[] {(float) Math.log(0.2), (float) Math.log(0.8), Float.NEGATIVE_INFINITY}).reshape(1, 3)
+        .repeat(0, 4000).reshape(2000, 2, 3);
+    int[] classes = JaxRandom.categorical(KEY, logits);
+    assertEquals(4000, classes.length);
+    assertTrue(Arrays.stream(classes).allMatch(c -> c == 0 || c == 1));
+    assertEquals(0.8, Arrays.stream(classes).sum() / 4000.0, 0.02);
+  }
 }
