@@ -86,6 +86,10 @@ public final class Bench {
     return b;
   }
 
+  int workloadCount() {
+    return workloads.size();
+  }
+
   private static String value(String[] args, int i, String option) {
     if (i >= args.length) {
       throw new IllegalArgumentException(option + " needs a value");
@@ -139,6 +143,16 @@ public final class Bench {
     } else if (!peak.ok()) {
       out.println("sgemm peak: " + peak.problem());
     }
+    if (w1 != null && w1[0].ok() && tuneMalloc) {
+      String[] args = {Workload.W1.name(), Double.toString(seconds), Integer.toString(warmup)};
+      Launcher.Outcome plain = timed("W1 Kiln, glibc default malloc",
+          () -> new Launcher(threads, false).java(KilnJob.class, args), out);
+      if (plain.ok()) {
+        out.printf(Locale.ROOT, "W1 Kiln with glibc's default malloc: %.1f images/s, %d MB peak RSS (tuned: %.1f,"
+            + " %d MB)%n", plain.measurement().throughput(), plain.measurement().peakRssKb() / 1024,
+            w1[0].measurement().throughput(), w1[0].measurement().peakRssKb() / 1024);
+      }
+    }
     Path examples = Path.of("examples", "src", "main", "java");
     if (Files.isDirectory(examples)) {
       waitForQuiet(out);
@@ -153,7 +167,7 @@ public final class Bench {
       throws InterruptedException {
     double load = waitForQuiet(out);
     Launcher.Outcome o = child.get();
-    out.printf(Locale.ROOT, "  %-18s load %.2f  %s%n", what, load, o.ok()
+    out.printf(Locale.ROOT, "  %-30s load %.2f  %s%n", what, load, o.ok()
         ? String.format(Locale.ROOT, "%.1f per s over %d steps, first step after %.2f s, peak RSS %d MB",
             o.measurement().throughput(), o.measurement().steps(), o.startSeconds(),
             o.measurement().peakRssKb() / 1024)
