@@ -40,6 +40,7 @@ public final class Bench {
   private boolean tuneMalloc = true;
   private boolean extras = true;
   private final List<Double> loads = new ArrayList<>();
+  private final OwnLoad ownLoad = new OwnLoad();
   private boolean loaded;
 
   public static void main(String[] args) throws Exception {
@@ -125,7 +126,7 @@ public final class Bench {
     if (extras) {
       extras(launcher, results.get(Workload.W1), out);
     }
-    out.printf(Locale.ROOT, "1-minute load average before each run: %s%s%n", loads.stream()
+    out.printf(Locale.ROOT, "1-minute load average of other processes before each run: %s%s%n", loads.stream()
         .map(l -> String.format(Locale.ROOT, "%.2f", l)).toList(), loaded
         ? " (the machine never became quiet: figures taken on a LOADED machine)" : "");
   }
@@ -165,9 +166,11 @@ public final class Bench {
 
   private Launcher.Outcome timed(String what, java.util.function.Supplier<Launcher.Outcome> child, PrintStream out)
       throws InterruptedException {
-    double load = waitForQuiet(out);
+    double others = waitForQuiet(out);
+    double start = now();
     Launcher.Outcome o = child.get();
-    out.printf(Locale.ROOT, "  %-30s load %.2f  %s%n", what, load, o.ok()
+    ownLoad.record(start, now(), threads);
+    out.printf(Locale.ROOT, "  %-30s load %.2f  %s%n", what, others, o.ok()
         ? String.format(Locale.ROOT, "%.1f per s over %d steps, first step after %.2f s, peak RSS %d MB",
             o.measurement().throughput(), o.measurement().steps(), o.startSeconds(),
             o.measurement().peakRssKb() / 1024)
@@ -175,18 +178,26 @@ public final class Bench {
     return o;
   }
 
-  /** Waits (out of the run's whole budget) until the 1-minute load is below the limit; returns the load. */
+  private static double now() {
+    return System.nanoTime() / 1e9;
+  }
+
+  /**
+   * Waits (out of the run's whole budget) until the 1-minute load, less what this benchmark's own
+   * children left in it, is below the limit; returns that load of others.
+   */
   private double waitForQuiet(PrintStream out) throws InterruptedException {
-    double load = Machine.load();
+    double load = Machine.load() - ownLoad.at(now());
     boolean said = false;
     while (!(load < maxLoad) && waitBudgetSeconds > 0) {
       if (!said) {
-        out.printf(Locale.ROOT, "  waiting for the 1-minute load (%.2f) to fall below %.2f ...%n", load, maxLoad);
+        out.printf(Locale.ROOT, "  waiting for the 1-minute load of other processes (%.2f) to fall below %.2f ...%n",
+            load, maxLoad);
         said = true;
       }
       Thread.sleep(5000);
       waitBudgetSeconds -= 5;
-      load = Machine.load();
+      load = Machine.load() - ownLoad.at(now());
     }
     if (!(load < maxLoad)) {
       loaded = true;

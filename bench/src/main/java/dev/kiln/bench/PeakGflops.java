@@ -24,6 +24,7 @@ final class PeakGflops {
     for (int i = 0; i < 3; i++) {
       Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
     }
+    System.out.println(Measurement.FIRST_STEP);
     long start = System.nanoTime();
     long count = 0;
     long elapsed;
