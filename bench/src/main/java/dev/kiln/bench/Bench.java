@@ -107,11 +107,10 @@ public final class Bench {
     out.println("machine: " + Machine.describe());
     out.printf(Locale.ROOT, "threads %d, warm-up %d steps, then whole steps over >= %.0f s; JVM children %s%n",
         threads, warmup, seconds, tuneMalloc ? "with glibc malloc tuning" : "with glibc's default malloc");
-    String[] childArgs = {null, Double.toString(seconds), Integer.toString(warmup)};
     Map<Workload, Launcher.Outcome[]> results = new LinkedHashMap<>();
     String torchVersion = "";
     for (Workload w : workloads) {
-      childArgs[0] = w.name();
+      String[] childArgs = {w.name(), Double.toString(seconds), Integer.toString(warmup)};
       Launcher.Outcome kiln = timed(w.id() + " Kiln", () -> launcher.java(KilnJob.class, childArgs), out);
       Launcher.Outcome torch = timed(w.id() + " PyTorch", () -> launcher.python(python, script, w.name(),
           childArgs[1], childArgs[2], Integer.toString(threads)), out);
