@@ -5,12 +5,7 @@ import dev.kiln.runtime.data.Batches;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.io.ParameterFiles;
-import dev.kiln.runtime.loss.Loss;
-import dev.kiln.runtime.loss.Losses;
 import dev.kiln.runtime.model.ModelDefinition;
-import dev.kiln.runtime.optim.Optax;
-import dev.kiln.runtime.optim.Optimizer;
-import dev.kiln.runtime.optim.OptimizerState;
 import dev.kiln.runtime.random.JaxRandom;
 import dev.kiln.runtime.random.PRNGKey;
 import dev.kiln.runtime.train.History;
@@ -22,7 +17,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,9 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Adam(2e-4, b1 0.5). The generator's gradient is the discriminator's input cotangent run back
  * through the generator.
  */
-final class Gan {
-  private static final Loss BCE = Losses.sigmoidBinaryCrossEntropy();
-  private static final int CODE = 100;
+public final class Gan {
+  /** The generators' code size. */
+  public static final int CODE = 100;
 
   /**
    * A generator and a discriminator that fit together; {@code name} is the run's directory name.
@@ -44,7 +38,7 @@ final class Gan {
    * @param <G> the generator's parameters
    * @param <D> the discriminator's parameters
    */
-  record Kind<G extends Record, TG, D extends Record, TD>(String name, GanNetwork<G, TG> generator,
+  public record Kind<G extends Record, TG, D extends Record, TD>(String name, GanNetwork<G, TG> generator,
       GanNetwork<D, TD> discriminator) {
     /** The trained generator as codes-to-images in [0, 1]. */
     ImageGenerator imageGenerator(G params) {
@@ -59,7 +53,7 @@ final class Gan {
   }
 
   /** WORKLOADS.md W4: MLP generator and discriminator on flattened images. */
-  static final Kind<GanGenerator, GanGeneratorModel.Tape, GanDiscriminator, GanDiscriminatorModel.Tape> MLP =
+  public static final Kind<GanGenerator, GanGeneratorModel.Tape, GanDiscriminator, GanDiscriminatorModel.Tape> MLP =
       new Kind<>("Gan",
           new GanNetwork<>(GanGeneratorModel.INSTANCE, GanGeneratorModel.INSTANCE::tape,
               GanGeneratorModel.INSTANCE::forward, GanGeneratorModel.INSTANCE::backward, t -> {}),
@@ -67,7 +61,7 @@ final class Gan {
               GanDiscriminatorModel.INSTANCE::forward, GanDiscriminatorModel.INSTANCE::backward, t -> {}));
 
   /** The DCGAN-style pair: transposed convolutions with batch normalisation up, strided convolutions down. */
-  static final Kind<DcganGenerator, DcganGeneratorModel.Tape, DcganDiscriminator, DcganDiscriminatorModel.Tape>
+  public static final Kind<DcganGenerator, DcganGeneratorModel.Tape, DcganDiscriminator, DcganDiscriminatorModel.Tape>
       DCGAN = new Kind<>("Dcgan",
           new GanNetwork<>(DcganGeneratorModel.INSTANCE, DcganGeneratorModel.INSTANCE::tape,
               DcganGeneratorModel.INSTANCE::forward, DcganGeneratorModel.INSTANCE::backward, t -> t.training = true),
@@ -84,39 +78,18 @@ final class Gan {
   static <G extends Record, TG, D extends Record, TD> double train(Kind<G, TG, D, TD> kind, Dataset images,
       int epochs, int batchSize, long seed, Path out, PrintStream console) throws IOException {
     Files.createDirectories(out);
-    GanNetwork<G, TG> gen = kind.generator();
-    GanNetwork<D, TD> dis = kind.discriminator();
-    ModelDefinition<G> g = gen.model();
-    ModelDefinition<D> d = dis.model();
+    ModelDefinition<G> g = kind.generator().model();
+    ModelDefinition<D> d = kind.discriminator().model();
     console.print(g.summary());
     console.print(d.summary());
     Dataset data = new Dataset(scaled(images, d.inputShape()), images.labels());
     PRNGKey[] keys = PRNGKey.of(seed).split(5); // generator, discriminator, shuffling, codes, sample codes
     G gp = g.init(keys[0]);
     D dp = d.init(keys[1]);
-    G gGrads = g.zerosLike(gp);
-    D dGrads = d.zerosLike(dp);
-    D dGradsFake = d.zerosLike(dp);
-    List<INDArray> gLeaves = g.leaves(gp);
-    List<INDArray> dLeaves = d.leaves(dp);
-    List<INDArray> gGradLeaves = g.leaves(gGrads);
-    List<INDArray> dGradLeaves = d.leaves(dGrads);
-    List<INDArray> dGradFakeLeaves = d.leaves(dGradsFake);
-    Optimizer gAdam = Optax.adam(2e-4, 0.5, 0.999, 1e-8);
-    Optimizer dAdam = Optax.adam(2e-4, 0.5, 0.999, 1e-8);
-    OptimizerState gState = gAdam.init(gLeaves);
-    OptimizerState dState = dAdam.init(dLeaves);
-
     Batches batches = Batches.shuffled(data, batchSize, keys[2]).dropLast(true);
-    INDArray ones = Nd4j.ones(data.features().dataType(), batchSize, 1);
-    INDArray zeros = Nd4j.zeros(data.features().dataType(), batchSize, 1);
     INDArray z = Nd4j.create(data.features().dataType(), batchSize, CODE);
-    TG gt = gen.trainingTape(z);
-    INDArray imageBatch = Nd4j.create(data.features().dataType(), batchShape(batchSize, d.inputShape()));
-    TD realTape = dis.trainingTape(imageBatch);
-    TD fakeTape = dis.trainingTape(imageBatch);
-    INDArray dReal = Nd4j.create(data.features().dataType(), batchSize, 1);
-    INDArray dFakeLogit = Nd4j.create(data.features().dataType(), batchSize, 1);
+    GanStep<G, TG, D, TD> adversarial = new GanStep<>(kind, gp, dp, z,
+        Nd4j.create(data.features().dataType(), batchShape(batchSize, d.inputShape())));
     INDArray sampleCodes = JaxRandom.normal(keys[4], 64, CODE);
     History history = new History();
     int step = 0;
@@ -129,24 +102,9 @@ final class Gan {
       for (Iterator<Batch> it = batches.epoch(epoch); it.hasNext(); step++) {
         INDArray real = it.next().features();
         z.assign(JaxRandom.normal(keys[3].foldIn(step), batchSize, CODE));
-        INDArray fake = gen.forward().run(gp, z, gt);
-
-        // discriminator: bce(D(real), 1) + bce(D(fake), 0)
-        double dLoss = BCE.valueAndGradient(dis.forward().run(dp, real, realTape), ones, dReal);
-        dis.backward().run(dp, realTape, dReal, dGrads, false);
-        dLoss += BCE.valueAndGradient(dis.forward().run(dp, fake, fakeTape), zeros, dFakeLogit);
-        dis.backward().run(dp, fakeTape, dFakeLogit, dGradsFake, false);
-        for (int i = 0; i < dGradLeaves.size(); i++) {
-          dGradLeaves.get(i).addi(dGradFakeLeaves.get(i));
-        }
-        dAdam.update(dLeaves, dGradLeaves, dState);
-
-        // generator: bce(D(G(z)), 1) through the updated discriminator, its input cotangent into G
-        double gLoss = BCE.valueAndGradient(dis.forward().run(dp, fake, fakeTape), ones, dFakeLogit);
-        INDArray dFake = dis.backward().run(dp, fakeTape, dFakeLogit, dGradsFake, true);
-        gen.backward().run(gp, gt, dFake, gGrads, false);
-        gAdam.update(gLeaves, gGradLeaves, gState);
-
+        GanStep.Losses losses = adversarial.step(real, z);
+        double dLoss = losses.discriminator();
+        double gLoss = losses.generator();
         history.recordStep(gLoss);
         dSum += dLoss;
         gSum += gLoss;

@@ -13,21 +13,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param <P> the model's parameter record
  * @param <T> the generated model's tape
  */
-record GanNetwork<P extends Record, T>(ModelDefinition<P> model, Function<INDArray, T> tape, Forward<P, T> forward,
+public record GanNetwork<P extends Record, T>(ModelDefinition<P> model, Function<INDArray, T> tape, Forward<P, T> forward,
     Backward<P, T> backward, Consumer<T> trainingMode) {
 
   /** The generated {@code forward(params, input, tape)}. */
-  interface Forward<P, T> {
+  public interface Forward<P, T> {
     INDArray run(P params, INDArray input, T tape);
   }
 
   /** The generated {@code backward(params, tape, dOutput, grads, needInputGradient)}. */
-  interface Backward<P, T> {
+  public interface Backward<P, T> {
     INDArray run(P params, T tape, INDArray dOutput, P grads, boolean needInputGradient);
   }
 
   /** A tape for batches shaped like {@code input}, in training mode. */
-  T trainingTape(INDArray input) {
+  public T trainingTape(INDArray input) {
     T t = tape.apply(input);
     trainingMode.accept(t);
     return t;

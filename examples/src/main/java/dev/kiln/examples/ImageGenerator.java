@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param latent the code's size
  * @param decode codes to images
  */
-record ImageGenerator(int latent, UnaryOperator<INDArray> decode) {
+public record ImageGenerator(int latent, UnaryOperator<INDArray> decode) {
   /** {@code n} images from codes drawn with {@code key}. */
   INDArray samples(PRNGKey key, int n) {
     return decode.apply(JaxRandom.normal(key, n, latent));

@@ -35,12 +35,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * forward, the negative ELBO and its three cotangents, backward, Adam. Reports the test negative
  * ELBO per epoch and writes an 8x8 grid of samples after every epoch.
  */
-final class Vae {
+public final class Vae {
   /**
    * A VAE model whose outputs are (mean, logStd, decoder logits): what the loop needs of it, one
    * step's loss and gradients with tapes kept per batch shape, and decoding codes to pixels.
    */
-  interface Kind<P extends Record> {
+  public interface Kind<P extends Record> {
     ModelDefinition<P> definition();
 
     int latent();
@@ -66,7 +66,7 @@ final class Vae {
   }
 
   /** W3: the MLP VAE. */
-  static final Kind<W3Vae> MLP = new Kind<>() {
+  public static final Kind<W3Vae> MLP = new Kind<>() {
     private final W3VaeModel model = W3VaeModel.INSTANCE;
     private final TapeCache<W3VaeModel.Tape> tapes = new TapeCache<>(model::tape, W3VaeModel.Tape::fits);
 
@@ -105,7 +105,7 @@ final class Vae {
   };
 
   /** W3c: the convolutional VAE. */
-  static final Kind<ConvVae> CONV = new Kind<>() {
+  public static final Kind<ConvVae> CONV = new Kind<>() {
     private final ConvVaeModel model = ConvVaeModel.INSTANCE;
     private final TapeCache<ConvVaeModel.Tape> tapes = new TapeCache<>(model::tape, ConvVaeModel.Tape::fits);
 
