@@ -31,8 +31,8 @@ class KilledRunResumeTest {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
     String context = "random seed " + seed;
-    int killAt = 5 + random.nextInt(ResumableRun.STEPS - 10);
-    int lingerMillis = random.nextInt(20);
+    int killAt = 5 + random.nextInt(ResumableRun.STEPS - 20); // at least 15 steps before the end
+    int lingerMillis = random.nextInt(10);
 
     Process first = start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
