@@ -189,7 +189,7 @@ class CliTest {
         + " IDX images file (" + text + ": bad IDX magic number"), r.err());
 
     r = cli("predict", "--model", "resnet", "--params", params.toString(), TEST_IMAGES.toString());
-    assertEquals(new Result(2, "", "kiln: unknown model 'resnet': expected mlp, cnn, lenet, lstm, vae, conv-vae or gan\nrun 'kiln help' for usage\n"),
+    assertEquals(new Result(2, "", "kiln: unknown model 'resnet': expected mlp, cnn, lenet, lstm, vae, conv-vae, gan or dcgan\nrun 'kiln help' for usage\n"),
         r);
     r = cli("predict", "--params", params.toString());
     assertEquals(2, r.status());
