@@ -21,6 +21,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,11 @@ public final class Cli {
       usage: kiln COMMAND [OPTIONS]
 
         train   [--model mlp|cnn|lenet] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data DIR] [--out DIR]
+                [--resume]
                 Fit a model on Fashion-MNIST (default: mlp, 3 epochs) and report its test accuracy. Writes
-                params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>.
+                params.safetensors, loss.png and confusion.png (on the test set) to --out, default runs/<Model>,
+                and checkpoint.kiln there after every epoch and every minute. --resume continues from that
+                checkpoint when present (same --seed and --batch-size), ending as an uninterrupted run would.
         summary [--model mlp|cnn|lenet|lstm|vae|conv-vae|gan|dcgan|word-gan|word-lstm]
                 Print the model's layers, output shapes, parameters and FLOPs.
         predict [--model mlp|cnn|lenet] --params FILE [--top K] [--limit N] FILE...
@@ -90,11 +94,14 @@ public final class Cli {
       """;
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
-      "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out"),
+      "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out", "resume"),
       "summary", Set.of("model"),
       "predict", Set.of("model", "params", "top", "limit", "vocabulary"),
       "generate", Set.of("model", "params", "n", "seed", "out", "interpolate", "classifier", "data",
           "temperature"));
+
+  /** Options that take no value: present or not. */
+  private static final Set<String> FLAGS = Set.of("resume");
 
   private Cli() {}
 
@@ -178,6 +185,12 @@ public final class Cli {
 
   private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
       throws IOException {
+    boolean resume = a.options().containsKey("resume");
+    if (resume && !Set.<ModelDefinition<?>>of(FashionMlpModel.INSTANCE, FashionCnnModel.INSTANCE,
+        FashionLeNetModel.INSTANCE).contains(model)) {
+      throw new IllegalArgumentException("--resume works with --model mlp, cnn or lenet, whose training writes"
+          + " checkpoints; not with " + a.option("model", "mlp"));
+    }
     if (model == GanGeneratorModel.INSTANCE || model == DcganGeneratorModel.INSTANCE) {
       Path dataDir = a.options().containsKey("data") ? Path.of(a.options().get("data")) : null;
       Gan.Kind<?, ?, ?, ?> kind = model == GanGeneratorModel.INSTANCE ? Gan.MLP : Gan.DCGAN;
@@ -233,6 +246,9 @@ public final class Cli {
       t.seed(seed);
       t.evaluate(test, Metrics.accuracy());
       t.lossCurve(out.resolve("loss.png"));
+      t.checkpointDir(out);
+      t.checkpointEvery(Duration.ofMinutes(1));
+      t.resume(resume);
     });
     double seconds = (System.nanoTime() - start) / 1e9;
     Path checkpoint = out.resolve("params.safetensors");
@@ -357,6 +373,10 @@ public final class Cli {
         if (!accepted.contains(name)) {
           throw new IllegalArgumentException(command + " has no option --" + name + "; it takes --"
               + String.join(", --", accepted.stream().sorted().toList()));
+        }
+        if (FLAGS.contains(name)) {
+          options.put(name, "true");
+          continue;
         }
         if (i + 1 == args.length) {
           throw new IllegalArgumentException("--" + name + " needs a value");

@@ -1,9 +1,11 @@
 package dev.kiln.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.runtime.checkpoint.Checkpoint;
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.io.ParameterFiles;
 import dev.kiln.runtime.random.PRNGKey;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -214,5 +217,41 @@ class CliTest {
     BufferedImage image = ImageIO.read(confusion.toFile());
     assertNotNull(image);
     assertTrue(Files.exists(out.resolve("loss.png")));
+  }
+
+  /** train writes a checkpoint; train --resume takes the run up from it instead of starting again. */
+  @Test
+  void trainResumeContinuesFromTheCheckpoint() throws Exception {
+    Path out = dir.resolve("resumed");
+    String[] common = {"--model", "mlp", "--batch-size", "100", "--data", SLICE.toString(), "--out", out.toString()};
+    Result first = cli(concat(new String[] {"train", "--epochs", "1"}, common));
+    assertEquals(0, first.status(), first.err());
+    Path checkpoint = out.resolve("checkpoint.kiln");
+    assertEquals(1, Checkpoint.load(checkpoint).position().epochsDone());
+
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    System.setErr(new PrintStream(progress, true, StandardCharsets.UTF_8));
+    Result second;
+    try {
+      second = cli(concat(new String[] {"train", "--epochs", "2", "--resume"}, common));
+    } finally {
+      System.setErr(saved);
+    }
+    assertEquals(0, second.status(), second.err());
+    String log = progress.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("resuming FashionMlp from " + checkpoint + ": 1 epochs and 0 batches done"), log);
+    assertFalse(log.contains("epoch 1/2"), "the first epoch is not trained again: " + log);
+    assertEquals(2, Checkpoint.load(checkpoint).position().epochsDone());
+
+    Result refused = cli("train", "--model", "lstm", "--resume");
+    assertEquals(2, refused.status());
+    assertTrue(refused.err().contains("--resume works with --model mlp, cnn or lenet"), refused.err());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 }

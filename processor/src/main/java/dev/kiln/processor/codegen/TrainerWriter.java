@@ -68,7 +68,9 @@ public final class TrainerWriter {
             .addParameter(Runtime.INDARRAY, "input").addParameter(Runtime.INDARRAY, "target")
             .addStatement("$T t = tapes.get(input)", tape)
             .addCode(mode ? CodeBlock.builder().addStatement("t.training = true")
-                .addStatement("t.dropoutKey = dropoutRoot.foldIn(steps++)").build() : CodeBlock.of(""))
+                // the optimizer's count numbers the steps, so a state restored from a checkpoint
+                // continues the key stream where it stopped
+                .addStatement("t.dropoutKey = dropoutRoot.foldIn((int) state.step())").build() : CodeBlock.of(""))
             .addStatement("$T output = MODEL.forward(params, input, t)", Runtime.INDARRAY)
             .addStatement("double value = loss.valueAndGradient(output, target, t.$L)", dOut)
             .addStatement("MODEL.backward(params, t, t.$L, gradients, false)", dOut)
@@ -83,7 +85,6 @@ public final class TrainerWriter {
     if (mode) {
       type.addField(FieldSpec.builder(Runtime.PRNG_KEY, "dropoutRoot", Modifier.PRIVATE)
               .initializer("$T.of(0)", Runtime.PRNG_KEY).build())
-          .addField(int.class, "steps", Modifier.PRIVATE)
           .addMethod(override("dropoutKey", void.class).addParameter(Runtime.PRNG_KEY, "root")
               .addStatement("this.dropoutRoot = root").build());
     }

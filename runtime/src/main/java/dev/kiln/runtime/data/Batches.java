@@ -109,11 +109,22 @@ public final class Batches {
 
   /** The batches of epoch {@code epoch} (0-based); each batch reuses this object's buffers. */
   public Iterator<Batch> epoch(int epoch) {
+    return epoch(epoch, 0);
+  }
+
+  /**
+   * The batches of epoch {@code epoch} (0-based) from batch {@code first} on: the rest of an epoch that
+   * a resumed run takes up, each batch (and its augmentation) exactly as {@link #epoch(int)} serves it.
+   */
+  public Iterator<Batch> epoch(int epoch, int first) {
+    if (first < 0 || first > count()) {
+      throw new IllegalArgumentException("an epoch has batches 0.." + count() + ", found first batch " + first);
+    }
     int[] order = order(epoch);
     int batches = count();
     PRNGKey augmentationKeys = augmentation == null ? null : key.foldIn(epoch).foldIn(AUGMENTATION_STREAM);
     return new Iterator<>() {
-      private int next;
+      private int next = first;
 
       @Override
       public boolean hasNext() {

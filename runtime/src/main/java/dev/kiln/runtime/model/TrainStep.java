@@ -15,7 +15,8 @@ public interface TrainStep<P extends Record> {
   INDArray predict(INDArray input);
 
   /**
-   * The root of the {@code dropout} key stream; step {@code n} uses {@code root.foldIn(n)}, as a Flax
+   * The root of the {@code dropout} key stream; step {@code n} (the optimizer state's count before the
+   * step, so a restored state continues the stream) uses {@code root.foldIn(n)}, as a Flax
    * loop passes {@code rngs={'dropout': fold_in(key, step)}}. Models without dropout ignore it.
    */
   default void dropoutKey(dev.kiln.runtime.random.PRNGKey root) {}

@@ -24,15 +24,27 @@ final class Adam extends LeafwiseOptimizer {
   private final double b1;
   private final double b2;
   private final double eps;
-  private final double weightDecay;
+  /** Null for optax.adam, which has no {@code add_decayed_weights} stage. */
+  private final Double weightDecay;
 
-  /** {@code weightDecay} 0 is optax.adam; otherwise optax.adamw with its default mask (every leaf). */
-  Adam(Schedule learningRate, double b1, double b2, double eps, double weightDecay) {
+  /** {@code weightDecay} null is optax.adam; otherwise optax.adamw with its default mask (every leaf). */
+  Adam(Schedule learningRate, double b1, double b2, double eps, Double weightDecay) {
     super(learningRate, List.of(MU, NU));
     this.b1 = b1;
     this.b2 = b2;
     this.eps = eps;
     this.weightDecay = weightDecay;
+  }
+
+  /**
+   * optax.adam is {@code chain(scale_by_adam, scale_by_learning_rate)}; optax.adamw puts
+   * {@code add_decayed_weights} (no state) between them.
+   */
+  @Override
+  public List<List<String>> optaxLayout(OptimizerState state) {
+    List<String> adam = List.of(OptimizerState.COUNT, MU, NU);
+    return weightDecay == null ? List.of(adam, learningRateState())
+        : List.of(adam, List.of(), learningRateState());
   }
 
   @Override
@@ -46,7 +58,7 @@ final class Adam extends LeafwiseOptimizer {
         .addFloatingPointArguments(lr, b1, b2, eps * Math.sqrt(1 - Math.pow(b2, t)))
         .addIntegerArguments(Math.toIntExact(step))
         .build());
-    if (weightDecay != 0) {
+    if (weightDecay != null && weightDecay != 0) {
       Nd4j.getBlasWrapper().level1().axpy(p.length(), lr * weightDecay, p, scratch);
     }
     p.subi(scratch);

@@ -59,6 +59,14 @@ abstract class LeafwiseOptimizer implements Optimizer {
   }
 
   /**
+   * The learning rate's state in optax's chain ({@code scale_by_learning_rate}): an {@code EmptyState}
+   * for a constant ({@code optax.scale}), a count for a schedule ({@code ScaleByScheduleState}).
+   */
+  final List<String> learningRateState() {
+    return learningRate instanceof ConstantSchedule ? List.of() : List.of(OptimizerState.COUNT);
+  }
+
+  /**
    * Updates one parameter leaf in place.
    *
    * @param step updates applied before this one (optax's {@code count})

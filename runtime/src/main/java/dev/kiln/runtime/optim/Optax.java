@@ -51,7 +51,7 @@ public final class Optax {
   }
 
   public static Optimizer adam(Schedule learningRate, double b1, double b2, double eps) {
-    return new Adam(learningRate, b1, b2, eps, 0);
+    return new Adam(learningRate, b1, b2, eps, null);
   }
 
   /** optax.adamw(lr) with b1 0.9, b2 0.999, eps 1e-8, weight decay 1e-4. */

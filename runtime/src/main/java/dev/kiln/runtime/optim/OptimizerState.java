@@ -11,6 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code nu}, {@code trace}, ...), each a list of arrays aligned with the parameter leaves.
  */
 public final class OptimizerState {
+  /** The name optax gives the update count in its states, as {@link Optimizer#optaxLayout} uses it. */
+  public static final String COUNT = "count";
+
   private long step;
   private final Map<String, List<INDArray>> slots = new LinkedHashMap<>();
   private List<INDArray> scratch;

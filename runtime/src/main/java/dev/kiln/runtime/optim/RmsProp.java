@@ -24,6 +24,16 @@ final class RmsProp extends LeafwiseOptimizer {
     this.eps = eps;
   }
 
+  /**
+   * optax.rmsprop is {@code chain(scale_by_rms, scale_by_learning_rate, trace or identity)}: without
+   * momentum the last is {@code identity}, with an empty state ({@code ScaleByRmsState} has no count
+   * without bias correction).
+   */
+  @Override
+  public List<List<String>> optaxLayout(OptimizerState state) {
+    return List.of(List.of(NU), learningRateState(), List.of());
+  }
+
   @Override
   void updateLeaf(long step, double lr, INDArray p, INDArray g, INDArray scratch, OptimizerState state, int leaf) {
     INDArray nu = state.slot(NU).get(leaf);

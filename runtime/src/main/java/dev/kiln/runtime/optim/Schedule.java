@@ -17,7 +17,7 @@ public interface Schedule {
 
   /** optax.constant_schedule. */
   static Schedule constant(double value) {
-    return step -> value;
+    return new ConstantSchedule(value);
   }
 
   /** optax.exponential_decay without staircase, begin or end value. */

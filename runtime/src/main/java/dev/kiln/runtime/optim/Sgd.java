@@ -26,6 +26,12 @@ final class Sgd extends LeafwiseOptimizer {
     this.nesterov = nesterov;
   }
 
+  /** optax.sgd is {@code chain(trace or identity, scale_by_learning_rate)}. */
+  @Override
+  public List<List<String>> optaxLayout(OptimizerState state) {
+    return List.of(momentum == null ? List.of() : List.of(TRACE), learningRateState());
+  }
+
   @Override
   void updateLeaf(long step, double lr, INDArray p, INDArray g, INDArray scratch, OptimizerState state, int leaf) {
     if (momentum == null) {

@@ -33,7 +33,9 @@ public final class TrainSpec<P extends Record> {
   final List<Metric> metrics = new ArrayList<>();
   final List<Callback> callbacks = new ArrayList<>();
   Duration checkpointEvery;
+  Integer checkpointEverySteps;
   Path checkpointDir;
+  boolean resume;
   Path lossCurve;
   boolean progress = true;
   boolean dropLast;
@@ -94,17 +96,35 @@ public final class TrainSpec<P extends Record> {
   }
 
   /**
-   * Also save parameters during an epoch once this much time has passed since the last save. Setting
-   * this or {@link #checkpointDir} turns checkpoints on: they are then also written at every epoch's
-   * end, to {@code checkpoints/<model name>/checkpoint.npz} unless a directory is given.
+   * Also save a checkpoint during an epoch once this much time has passed since the last save. Setting
+   * this, {@link #checkpointEverySteps}, {@link #checkpointDir} or {@link #resume} turns checkpoints on:
+   * they are then also written at every epoch's end, to {@code checkpoints/<model name>/checkpoint.kiln}
+   * unless a directory is given (see {@link dev.kiln.runtime.checkpoint.Checkpoint} for the format).
    */
   public void checkpointEvery(Duration interval) {
     this.checkpointEvery = Objects.requireNonNull(interval, "checkpoint interval");
   }
 
-  /** Where {@code checkpoint.npz} is written (replaced atomically at each save). */
+  /** Also save a checkpoint after every {@code steps} training steps (counted over the whole run). */
+  public void checkpointEverySteps(int steps) {
+    this.checkpointEverySteps = steps;
+  }
+
+  /** Where {@code checkpoint.kiln} is written (replaced atomically at each save). */
   public void checkpointDir(Path dir) {
     this.checkpointDir = Objects.requireNonNull(dir, "checkpoint directory");
+  }
+
+  /**
+   * Continue from the checkpoint in the checkpoint directory when there is one ({@code true}), instead
+   * of starting afresh: parameters, running statistics, optimizer state, position and history are
+   * restored, and the run goes on exactly as the interrupted one would have (the same remaining batches
+   * in the same order, the same dropout and augmentation keys), so it ends with the same parameters. The
+   * checkpoint must come from the same model, key, batch size and number of examples; it takes
+   * precedence over {@link #initialParams}. Without a checkpoint the run starts afresh.
+   */
+  public void resume(boolean resume) {
+    this.resume = resume;
   }
 
   /** Write the loss curve to this PNG when training ends (also when it stops on a NaN). */
@@ -150,6 +170,9 @@ public final class TrainSpec<P extends Record> {
     }
     if (checkpointEvery != null && checkpointEvery.isNegative()) {
       problems.add("checkpoint interval must not be negative, found " + checkpointEvery);
+    }
+    if (checkpointEverySteps != null && checkpointEverySteps <= 0) {
+      problems.add("checkpoint step interval must be positive, found " + checkpointEverySteps);
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training spec for " + model.name() + ":\n  "

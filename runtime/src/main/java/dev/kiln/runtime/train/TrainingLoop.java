@@ -1,8 +1,10 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.runtime.checkpoint.Checkpoint;
+import dev.kiln.runtime.checkpoint.TrainingPosition;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Batches;
-import dev.kiln.runtime.io.ParameterFiles;
+import dev.kiln.runtime.io.FlaxTrainState;
 import dev.kiln.runtime.model.ModelDefinition;
 import dev.kiln.runtime.model.TrainStep;
 import dev.kiln.runtime.random.PRNGKey;
@@ -20,14 +22,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Runs a validated {@link TrainSpec}: splits the key into initialisation, shuffling and dropout keys,
  * then for each epoch feeds shuffled (and, if asked, augmented) batches to the model's compiled
  * {@link TrainStep}, stops with {@link TrainingDivergedException} at the first non-finite loss,
- * evaluates on the test set in batches ({@link Evaluation}), calls the callbacks, saves checkpoints
- * (atomically, with {@link ParameterFiles}; resume with
- * {@code initialParams(model.fromFlax(ParameterFiles.load(path)))}) and finally draws the loss curve.
+ * evaluates on the test set in batches ({@link Evaluation}), calls the callbacks, saves
+ * {@link Checkpoint}s (atomically) and finally draws the loss curve. With {@link TrainSpec#resume} it
+ * first restores the last checkpoint and takes up the run where it stood.
  */
 final class TrainingLoop<P extends Record> {
+  /** The checkpoint's name in the checkpoint directory. */
+  static final String CHECKPOINT_FILE = "checkpoint.kiln";
+
   private final ModelDefinition<P> model;
   private final TrainSpec<P> spec;
-  private final History history = new History();
+  private History history = new History();
   private final Path checkpointFile;
   private String lastCheckpoint;
   private long lastSaveNanos;
@@ -36,9 +41,10 @@ final class TrainingLoop<P extends Record> {
   TrainingLoop(ModelDefinition<P> model, TrainSpec<P> spec) {
     this.model = model;
     this.spec = spec;
-    boolean checkpoints = spec.checkpointDir != null || spec.checkpointEvery != null;
+    boolean checkpoints = spec.checkpointDir != null || spec.checkpointEvery != null
+        || spec.checkpointEverySteps != null || spec.resume;
     Path dir = spec.checkpointDir != null ? spec.checkpointDir : Path.of("checkpoints", model.name());
-    this.checkpointFile = checkpoints ? dir.resolve("checkpoint.npz") : null;
+    this.checkpointFile = checkpoints ? dir.resolve(CHECKPOINT_FILE) : null;
   }
 
   TrainingResult<P> run() {
@@ -48,18 +54,26 @@ final class TrainingLoop<P extends Record> {
     trainer.dropoutKey(keys[2]);
     Batches shuffled = Batches.shuffled(spec.train, spec.batchSize, keys[1]).dropLast(spec.dropLast);
     Batches batches = spec.augmentation == null ? shuffled : shuffled.augment(spec.augmentation);
+    TrainingPosition start = resume(trainer, batches);
     lastSaveNanos = System.nanoTime();
     try {
-      long step = 0;
-      for (int epoch = 1; epoch <= spec.epochs; epoch++) {
+      long step = start.step();
+      for (int epoch = start.epochsDone() + 1; epoch <= spec.epochs; epoch++) {
+        int batch = epoch == start.epochsDone() + 1 ? start.batchesDone() : 0;
         ProgressBar bar = spec.progress ? ProgressBar.onConsole("epoch " + epoch + "/" + spec.epochs,
-            batches.count(), ProgressBar.Unit.COUNT, rateLabel()) : null;
+            batches.count() - batch, ProgressBar.Unit.COUNT, rateLabel()) : null;
+        // a resumed epoch's mean loss counts its steps before the interruption, summed in the same order
         double lossSum = 0;
-        int count = 0;
-        for (Iterator<Batch> it = batches.epoch(epoch - 1); it.hasNext(); ) {
-          Batch batch = it.next();
-          double loss = trainer.step(batch.features(), batch.labels());
+        double[] losses = history.stepLosses();
+        for (int i = losses.length - batch; i < losses.length; i++) {
+          lossSum += losses[i];
+        }
+        int count = batch;
+        for (Iterator<Batch> it = batches.epoch(epoch - 1, batch); it.hasNext(); ) {
+          Batch b = it.next();
+          double loss = trainer.step(b.features(), b.labels());
           step++;
+          batch++;
           if (!Double.isFinite(loss)) {
             if (bar != null) {
               bar.finish();
@@ -74,11 +88,10 @@ final class TrainingLoop<P extends Record> {
           }
           if (bar != null) {
             bar.status(String.format(Locale.ROOT, "loss %.4f", loss));
-            bar.advance(1, batch.size());
+            bar.advance(1, b.size());
           }
-          if (checkpointFile != null && spec.checkpointEvery != null
-              && System.nanoTime() - lastSaveNanos >= spec.checkpointEvery.toNanos()) {
-            save(trainer);
+          if (checkpointDue(step)) {
+            save(trainer, new TrainingPosition(epoch - 1, batch, step, spec.key, spec.batchSize, spec.train.size()));
           }
         }
         if (bar != null) {
@@ -97,7 +110,7 @@ final class TrainingLoop<P extends Record> {
           c.onEpochEnd(epoch, history.epochs().get(epoch - 1));
         }
         if (checkpointFile != null) {
-          save(trainer);
+          save(trainer, new TrainingPosition(epoch, 0, step, spec.key, spec.batchSize, spec.train.size()));
         }
       }
     } finally {
@@ -112,13 +125,64 @@ final class TrainingLoop<P extends Record> {
     return new TrainingResult<>(trainer.params(), history);
   }
 
-  /** Predicts the whole test set batch by batch into one reused array, then computes loss and metrics. */
+  /**
+   * Restores the checkpoint into the trainer and the history when resuming and one exists; returns the
+   * position to start from (the very beginning otherwise).
+   */
+  private TrainingPosition resume(TrainStep<P> trainer, Batches batches) {
+    TrainingPosition beginning = new TrainingPosition(0, 0, 0, spec.key, spec.batchSize, spec.train.size());
+    if (!spec.resume || !Files.exists(checkpointFile)) {
+      return beginning;
+    }
+    try {
+      Checkpoint checkpoint = Checkpoint.load(checkpointFile);
+      TrainingPosition at = checkpoint.position();
+      String problem = !checkpoint.model().equals(model.name()) ? "it holds model " + checkpoint.model()
+          : !at.key().equals(spec.key) ? "it was written by a run with key " + at.key() + ", this run has "
+              + spec.key + " (resume with the same seed)"
+          : at.batchSize() != spec.batchSize ? "it was written with batch size " + at.batchSize()
+          : at.examples() != spec.train.size() ? "it was written for " + at.examples() + " training examples"
+          : at.batchesDone() > batches.count() ? "it has " + at.batchesDone() + " batches of an epoch done, of "
+              + batches.count()
+          : null;
+      if (problem != null) {
+        throw new IllegalArgumentException("cannot resume " + model.name() + " (key " + spec.key + ", batch size "
+            + spec.batchSize + ", " + spec.train.size() + " examples) from " + checkpointFile + ": " + problem);
+      }
+      FlaxTrainState.restore(checkpoint.trainState(), model.name(), model.variables(trainer.params()),
+          spec.optimizer, trainer.optimizerState());
+      History restored = History.fromTree(checkpoint.history());
+      if (restored.steps() != at.step() || trainer.optimizerState().step() != at.step()) {
+        throw new IOException("position step " + at.step() + " disagrees with the history's " + restored.steps()
+            + " steps or the optimizer's count " + trainer.optimizerState().step());
+      }
+      history = restored;
+      lastCheckpoint = checkpointFile + " (after step " + at.step() + ")";
+      if (spec.progress) {
+        System.err.printf(Locale.ROOT, "resuming %s from %s: %d epochs and %d batches done, step %d%n",
+            model.name(), checkpointFile, at.epochsDone(), at.batchesDone(), at.step());
+      }
+      return at;
+    } catch (IOException e) {
+      throw new UncheckedIOException("resuming from " + checkpointFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean checkpointDue(long step) {
+    if (checkpointFile == null) {
+      return false;
+    }
+    return spec.checkpointEverySteps != null && step % spec.checkpointEverySteps == 0
+        || spec.checkpointEvery != null && System.nanoTime() - lastSaveNanos >= spec.checkpointEvery.toNanos();
+  }
+
   /** What one example is, for the progress bar: images (NHWC), sequences of token ids, or examples. */
   private String rateLabel() {
     int rank = spec.train.features().rank();
     return rank == 4 ? "img/s" : rank == 2 && !spec.train.features().dataType().isFPType() ? "seq/s" : "ex/s";
   }
 
+  /** Predicts the whole test set batch by batch into one reused array, then computes loss and metrics. */
   private void evaluate(TrainStep<P> trainer, Map<String, Double> figures) {
     predictions = Evaluation.predictInBatches(trainer::predict, spec.test.features(), spec.batchSize, predictions);
     figures.put("test_loss", spec.loss.value(predictions, spec.test.labels()));
@@ -127,10 +191,12 @@ final class TrainingLoop<P extends Record> {
     }
   }
 
-  private void save(TrainStep<P> trainer) {
+  private void save(TrainStep<P> trainer, TrainingPosition position) {
     try {
       Files.createDirectories(checkpointFile.toAbsolutePath().getParent());
-      ParameterFiles.save(checkpointFile, model.variables(trainer.params()));
+      new Checkpoint(model.name(), position,
+          FlaxTrainState.stateDict(model.variables(trainer.params()), spec.optimizer, trainer.optimizerState()),
+          history.toTree()).save(checkpointFile);
     } catch (IOException e) {
       throw new UncheckedIOException("writing checkpoint " + checkpointFile + ": " + e.getMessage(), e);
     }

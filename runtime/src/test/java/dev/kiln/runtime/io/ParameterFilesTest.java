@@ -1,5 +1,6 @@
 package dev.kiln.runtime.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class ParameterFilesTest {
 
   @Test
   void roundTripsBothFormatsAtomically() throws IOException {
-    for (String name : List.of("p.npz", "p.safetensors")) {
+    for (String name : List.of("p.npz", "p.safetensors", "p.msgpack")) {
       Path file = dir.resolve(name);
       Map<String, INDArray> params = params();
       ParameterFiles.save(file, params);
@@ -48,8 +49,27 @@ class ParameterFilesTest {
   @Test
   void refusesUnknownExtensions() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ParameterFiles.save(dir.resolve("p.msgpack"), params()));
-    assertTrue(e.getMessage().contains(".npz or .safetensors"), e.getMessage());
+        () -> ParameterFiles.save(dir.resolve("p.pickle"), params()));
+    assertTrue(e.getMessage().contains(".npz, .safetensors or .msgpack"), e.getMessage());
+  }
+
+  /** Flax's own W1 file loads like its safetensors twin; running statistics go under Flax's batch_stats. */
+  @Test
+  void msgpackIsFlaxToBytes() throws Exception {
+    Path flax = Path.of(ParameterFilesTest.class.getResource("/parity/ckpt/w1_params.msgpack").toURI());
+    Path twin = Path.of(ParameterFilesTest.class.getResource("/parity/ckpt/w1_params.safetensors").toURI());
+    assertEquals(ParameterFiles.load(twin), ParameterFiles.load(flax));
+    Path copy = dir.resolve("w1.msgpack");
+    ParameterFiles.save(copy, ParameterFiles.load(flax));
+    assertArrayEquals(Files.readAllBytes(flax), Files.readAllBytes(copy));
+
+    Map<String, INDArray> withStats = new LinkedHashMap<>();
+    withStats.put("bn/scale", Nd4j.ones(DataType.FLOAT, 2));
+    withStats.put("batch_stats/bn/mean", Nd4j.zeros(DataType.FLOAT, 2));
+    Path file = dir.resolve("bn.msgpack");
+    ParameterFiles.save(file, withStats);
+    assertEquals(List.of("params", "batch_stats"), List.copyOf(FlaxMsgpack.read(Files.readAllBytes(file)).keySet()));
+    assertEquals(withStats, ParameterFiles.load(file));
   }
 
   @Test

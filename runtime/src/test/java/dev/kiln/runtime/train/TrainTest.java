@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.data.Dataset;
-import dev.kiln.runtime.io.ParameterFiles;
+import dev.kiln.runtime.checkpoint.Checkpoint;
+import dev.kiln.runtime.io.FlaxMsgpack;
+import dev.kiln.runtime.io.FlaxTrainState;
 import dev.kiln.runtime.loss.Loss;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,9 +82,17 @@ class TrainTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertTrue(Files.size(png) > 1000 && image.getWidth() > 500 && image.getHeight() > 300);
 
-    Map<String, INDArray> saved = ParameterFiles.load(dir.resolve("ckpt/checkpoint.npz"));
+    Map<String, INDArray> saved = savedParams(dir.resolve("ckpt"));
     assertEquals(run.params().kernel(), saved.get("dense/kernel"));
     assertEquals(run.params().bias(), saved.get("dense/bias"));
+  }
+
+  /** The parameters of the checkpoint in {@code dir}. */
+  static Map<String, INDArray> savedParams(Path dir) throws IOException {
+    Checkpoint checkpoint = Checkpoint.load(dir.resolve(TrainingLoop.CHECKPOINT_FILE));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> params = (Map<String, Object>) checkpoint.trainState().get(FlaxTrainState.PARAMS);
+    return FlaxMsgpack.arrays(params);
   }
 
   @Test
@@ -132,7 +143,7 @@ class TrainTest {
     assertEquals(2, e.epoch());
     assertTrue(e.getMessage().contains("step 13 (epoch 2)"), e.getMessage());
     assertTrue(e.getMessage().contains("after step 12"), e.getMessage());
-    Map<String, INDArray> saved = ParameterFiles.load(dir.resolve("ckpt/checkpoint.npz"));
+    Map<String, INDArray> saved = savedParams(dir.resolve("ckpt"));
     for (double v : saved.get("dense/kernel").ravel().toDoubleVector()) {
       assertTrue(Double.isFinite(v), "checkpoint holds the last good parameters");
     }
