@@ -10,12 +10,12 @@ package dev.kiln.spark;
  * @param replicas the number of replicas
  * @param globalBatch examples per step over all replicas
  * @param rawBytesPerExchange array bytes each replica sent per averaging
- * @param messageBytesPerExchange bytes each replica put on the wire per averaging
+ * @param wireBytesPerExchange bytes each replica put on the wire per averaging
  * @param warmSeconds the slowest replica's step-loop time without its first step
  */
 public record DataParallelResult<P extends Record>(
     P params, double[] losses, long startStep, int replicas, int globalBatch, long rawBytesPerExchange,
-    long messageBytesPerExchange, double warmSeconds) {
+    long wireBytesPerExchange, double warmSeconds) {
   /** Training examples per second after the first step, over all replicas. */
   public double examplesPerSecond() {
     int warmSteps = losses.length - 1;

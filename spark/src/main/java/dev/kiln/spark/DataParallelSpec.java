@@ -11,14 +11,15 @@ import java.io.Serializable;
  * @param seed initialises the parameters ({@code init(split(key)[0])}, the same on every replica) and
  *     shuffles each shard every epoch ({@code fold_in(split(key)[1], rank)})
  * @param averaging gradients every step (exact) or parameters every k steps
+ * @param exchange how replicas average: a ring of direct connections or allGather through the driver
  * @param checkpointDir where replica 0 saves checkpoints and where a (re)started run resumes from; on a
  *     cluster it must be a directory every executor sees (a shared mount); null for none
  * @param checkpointEvery steps between checkpoints (0 for none)
  * @param featurizer turns the features column into model input
  */
 public record DataParallelSpec(
-    int localBatch, int steps, long seed, Averaging averaging, String checkpointDir, int checkpointEvery,
-    Featurizer featurizer) implements Serializable {
+    int localBatch, int steps, long seed, Averaging averaging, Exchange exchange, String checkpointDir,
+    int checkpointEvery, Featurizer featurizer) implements Serializable {
   public DataParallelSpec {
     if (localBatch < 1 || steps < 1) {
       throw new IllegalArgumentException("local batch and steps must be positive, found " + localBatch
@@ -30,21 +31,26 @@ public record DataParallelSpec(
     }
   }
 
-  /** Gradient averaging, numeric features, no checkpoints. */
+  /** Gradient averaging over a ring, numeric features, no checkpoints. */
   public static DataParallelSpec of(int localBatch, int steps, long seed) {
-    return new DataParallelSpec(localBatch, steps, seed, Averaging.gradients(), null, 0, Featurizer.numbers());
+    return new DataParallelSpec(localBatch, steps, seed, Averaging.gradients(), Exchange.RING, null, 0,
+        Featurizer.numbers());
   }
 
   public DataParallelSpec averaging(Averaging a) {
-    return new DataParallelSpec(localBatch, steps, seed, a, checkpointDir, checkpointEvery, featurizer);
+    return new DataParallelSpec(localBatch, steps, seed, a, exchange, checkpointDir, checkpointEvery, featurizer);
+  }
+
+  public DataParallelSpec exchange(Exchange e) {
+    return new DataParallelSpec(localBatch, steps, seed, averaging, e, checkpointDir, checkpointEvery, featurizer);
   }
 
   /** Checkpoints every {@code every} steps into {@code dir}, and resumes from the newest found there. */
   public DataParallelSpec checkpoints(String dir, int every) {
-    return new DataParallelSpec(localBatch, steps, seed, averaging, dir, every, featurizer);
+    return new DataParallelSpec(localBatch, steps, seed, averaging, exchange, dir, every, featurizer);
   }
 
   public DataParallelSpec featurizer(Featurizer f) {
-    return new DataParallelSpec(localBatch, steps, seed, averaging, checkpointDir, checkpointEvery, f);
+    return new DataParallelSpec(localBatch, steps, seed, averaging, exchange, checkpointDir, checkpointEvery, f);
   }
 }

@@ -92,6 +92,6 @@ public final class DataParallelTrainer<P extends Record> {
     P params = model.fromFlax(variables);
     double warm = byRank.stream().mapToDouble(ReplicaReport::warmSeconds).max().orElse(0);
     return new DataParallelResult<>(params, losses, first.startStep(), byRank.size(),
-        byRank.size() * spec.localBatch(), first.rawBytesPerExchange(), first.messageBytesPerExchange(), warm);
+        byRank.size() * spec.localBatch(), first.rawBytesPerExchange(), first.wireBytesPerExchange(), warm);
   }
 }

@@ -12,9 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class GradientAveragingOptimizer implements Optimizer {
   private final Optimizer inner;
-  private final AllGatherExchange exchange;
+  private final ReplicaGroup exchange;
 
-  GradientAveragingOptimizer(Optimizer inner, AllGatherExchange exchange) {
+  GradientAveragingOptimizer(Optimizer inner, ReplicaGroup exchange) {
     this.inner = inner;
     this.exchange = exchange;
   }

@@ -2,15 +2,16 @@ package dev.kiln.spark;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Parameter-tree leaves as one little-endian byte string, in tree order and each leaf's own precision
- * (float32 or float64). No shapes travel: every replica builds the same model, so the receiver's leaves
- * say how to read the bytes.
+ * Parameter-tree leaves as one flat vector or one little-endian byte string, in tree order and each
+ * leaf's own precision (float32 or float64). No shapes travel: every replica builds the same model, so
+ * the receiver's leaves say how to read the bytes.
  */
 final class LeafCodec {
   private LeafCodec() {}
@@ -39,6 +40,35 @@ final class LeafCodec {
     return bytes;
   }
 
+  /** Whether every leaf is float32 (then float32 is precise enough to carry them). */
+  static boolean allFloat(List<INDArray> leaves) {
+    return leaves.stream().allMatch(l -> kind(l) == DataType.FLOAT);
+  }
+
+  /** All leaves' values, one after another, widened to double. */
+  static double[] flatten(List<INDArray> leaves) {
+    long total = leaves.stream().mapToLong(INDArray::length).sum();
+    double[] out = new double[Math.toIntExact(total)];
+    int at = 0;
+    for (INDArray leaf : leaves) {
+      double[] v = leaf.dup('c').data().asDouble();
+      System.arraycopy(v, 0, out, at, v.length);
+      at += v.length;
+    }
+    return out;
+  }
+
+  /** Overwrites the leaves with {@code values} (as {@link #flatten} lays them out), in each leaf's type. */
+  static void assign(double[] values, List<INDArray> leaves) {
+    int at = 0;
+    for (INDArray leaf : leaves) {
+      int n = Math.toIntExact(leaf.length());
+      double[] part = Arrays.copyOfRange(values, at, at + n);
+      leaf.assign(Nd4j.createFromArray(part).reshape('c', leaf.shape()).castTo(leaf.dataType()));
+      at += n;
+    }
+  }
+
   /**
    * Overwrites every leaf with the mean of the leaves encoded in {@code messages}, summed in message
    * order in double precision, so every replica that averages the same messages gets the same bits.
@@ -51,25 +81,21 @@ final class LeafCodec {
             + expected + ": the replicas do not build the same model");
       }
     }
-    ByteBuffer[] in = new ByteBuffer[messages.size()];
-    for (int r = 0; r < in.length; r++) {
-      in[r] = ByteBuffer.wrap(messages.get(r)).order(ByteOrder.LITTLE_ENDIAN);
-    }
-    for (INDArray leaf : leaves) {
-      int n = Math.toIntExact(leaf.length());
-      double[] sum = new double[n];
-      boolean isFloat = kind(leaf) == DataType.FLOAT;
-      for (ByteBuffer b : in) {
-        for (int i = 0; i < n; i++) {
-          sum[i] += isFloat ? b.getFloat() : b.getDouble();
+    double[] sum = new double[Math.toIntExact(leaves.stream().mapToLong(INDArray::length).sum())];
+    for (byte[] m : messages) {
+      ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN);
+      int at = 0;
+      for (INDArray leaf : leaves) {
+        boolean isFloat = kind(leaf) == DataType.FLOAT;
+        for (long i = 0; i < leaf.length(); i++) {
+          sum[at++] += isFloat ? b.getFloat() : b.getDouble();
         }
       }
-      for (int i = 0; i < n; i++) {
-        sum[i] /= in.length;
-      }
-      INDArray mean = Nd4j.createFromArray(sum).reshape('c', leaf.shape()).castTo(leaf.dataType());
-      leaf.assign(mean);
     }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= messages.size();
+    }
+    assign(sum, leaves);
   }
 
   private static DataType kind(INDArray leaf) {

@@ -10,10 +10,10 @@ import java.io.Serializable;
  * @param losses the local loss of each step it ran
  * @param variables the final variables encoded by {@link LeafCodec} (replica 0 only, null elsewhere)
  * @param rawBytesPerExchange array bytes the replica sent per averaging
- * @param messageBytesPerExchange bytes on the wire per averaging (Base64)
+ * @param wireBytesPerExchange bytes the replica put on the wire per averaging
  * @param seconds time spent in the step loop
  * @param warmSeconds the same without the first step (buffer allocation, first native calls)
  */
 record ReplicaReport(
     int rank, long startStep, double[] losses, byte[] variables, long rawBytesPerExchange,
-    long messageBytesPerExchange, double seconds, double warmSeconds) implements Serializable {}
+    long wireBytesPerExchange, double seconds, double warmSeconds) implements Serializable {}

@@ -53,8 +53,14 @@ final class ReplicaTraining<P extends Record>
   }
 
   private ReplicaReport train(Iterator<Row> rows) {
-    AllGatherExchange exchange = new AllGatherExchange(BarrierTaskContext.get());
-    int rank = exchange.rank();
+    BarrierTaskContext context = BarrierTaskContext.get();
+    try (ReplicaGroup group = spec.exchange() == Exchange.RING ? new RingGroup(context) : new AllGatherGroup(context)) {
+      return train(rows, group);
+    }
+  }
+
+  private ReplicaReport train(Iterator<Row> rows, ReplicaGroup group) {
+    int rank = group.rank();
     ModelDefinition<P> model = recipe.model().get();
     Dataset shard = shard(rows, model);
     if (shard.size() < spec.localBatch()) {
@@ -64,14 +70,14 @@ final class ReplicaTraining<P extends Record>
     Optimizer optimizer = recipe.optimizer().get();
     boolean gradients = !spec.averaging().ofParameters();
     TrainStep<P> trainer = model.trainer(model.init(initKey(spec.seed())), recipe.loss().get(),
-        gradients ? new GradientAveragingOptimizer(optimizer, exchange) : optimizer);
+        gradients ? new GradientAveragingOptimizer(optimizer, group) : optimizer);
     List<INDArray> parameters = model.leaves(trainer.params());
 
     Path dir = spec.checkpointDir() == null ? null : Path.of(spec.checkpointDir());
     long start = 0;
     if (dir != null) {
       // Replica 0 decides, so that every replica resumes from the same step.
-      start = Long.parseLong(exchange.gather(rank == 0 ? Long.toString(Checkpoints.latest(dir)) : "")[0]);
+      start = Long.parseLong(group.gather(rank == 0 ? Long.toString(Checkpoints.latest(dir)) : "")[0]);
       if (start > 0) {
         Checkpoints.restore(dir, start, trainer);
       }
@@ -95,10 +101,10 @@ final class ReplicaTraining<P extends Record>
       losses[(int) (step - start)] = trainer.step(batch.features(), batch.labels());
       long done = step + 1;
       if (!gradients && (done % spec.averaging().every() == 0 || done == spec.steps())) {
-        exchange.average(parameters);
+        group.average(parameters);
       }
       if (dir != null && spec.checkpointEvery() > 0 && done % spec.checkpointEvery() == 0) {
-        checkAgreement(exchange, model, trainer, done);
+        checkAgreement(group, model, trainer, done);
         if (rank == 0) {
           Checkpoints.save(dir, done, trainer);
         }
@@ -108,19 +114,19 @@ final class ReplicaTraining<P extends Record>
       }
     }
     long end = System.nanoTime();
-    byte[] variables = checkAgreement(exchange, model, trainer, spec.steps());
-    return new ReplicaReport(rank, start, losses, rank == 0 ? variables : null, exchange.rawBytesPerExchange(),
-        exchange.messageBytesPerExchange(), (end - began) / 1e9, (end - warm) / 1e9);
+    byte[] variables = checkAgreement(group, model, trainer, spec.steps());
+    return new ReplicaReport(rank, start, losses, rank == 0 ? variables : null, group.rawBytesPerExchange(),
+        group.wireBytesPerExchange(), (end - began) / 1e9, (end - warm) / 1e9);
   }
 
   /**
    * Fails on every replica unless all replicas hold the same variables: the guard against silent
    * divergence (a replica that skipped an update, a non-deterministic op). Returns this replica's bytes.
    */
-  private byte[] checkAgreement(AllGatherExchange exchange, ModelDefinition<P> model, TrainStep<P> trainer,
+  private byte[] checkAgreement(ReplicaGroup group, ModelDefinition<P> model, TrainStep<P> trainer,
       long step) {
     byte[] variables = LeafCodec.encode(List.copyOf(model.variables(trainer.params()).values()));
-    String[] hashes = exchange.gather(Integer.toHexString(Arrays.hashCode(variables)));
+    String[] hashes = group.gather(Integer.toHexString(Arrays.hashCode(variables)));
     if (Arrays.stream(hashes).distinct().count() > 1) {
       throw new IllegalStateException("replicas diverged by step " + step + ": variable hashes by rank "
           + Arrays.toString(hashes));

@@ -21,6 +21,8 @@ import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -34,13 +36,15 @@ class DataParallelTrainerTest {
     return new Recipe<>(() -> TinyNetModel.INSTANCE, Losses::softmaxCrossEntropy, () -> Optax.adam(0.01));
   }
 
-  @Test
-  void gradientAveragingEqualsSingleProcessTrainingOnTheGlobalBatch() {
+  @ParameterizedTest
+  @EnumSource(Exchange.class)
+  void gradientAveragingEqualsSingleProcessTrainingOnTheGlobalBatch(Exchange exchange) {
     int workers = 3;
     int steps = 6; // 4 batches per shard epoch: crosses into a reshuffled second epoch
     int[] labels = new int[EXAMPLES];
     var images = SparkTestData.images(EXAMPLES, 1, labels);
-    DataParallelResult<TinyNet> result = new DataParallelTrainer<>(adam(), DataParallelSpec.of(LOCAL_BATCH, steps, SEED))
+    DataParallelResult<TinyNet> result = new DataParallelTrainer<>(adam(),
+        DataParallelSpec.of(LOCAL_BATCH, steps, SEED).exchange(exchange))
         .fit(SparkTestData.frame(images, labels, workers), "image", "label", workers);
 
     double[] losses = new double[steps];
@@ -55,7 +59,12 @@ class DataParallelTrainerTest {
     assertTrue(losses[steps - 1] < losses[0], "training lowers the loss: " + losses[0] + " -> " + losses[steps - 1]);
     long parameters = MODEL.parameterShapes().values().stream().mapToLong(s -> java.util.Arrays.stream(s)
         .reduce(1, (a, b) -> a * b)).sum();
-    assertEquals(4 * parameters, result.rawBytesPerExchange(), "float32 gradients, each sent once per step");
+    if (exchange == Exchange.ALL_GATHER) {
+      assertEquals(4 * parameters, result.rawBytesPerExchange(), "float32 gradients, each sent once per step");
+    } else {
+      assertEquals(2.0 * (workers - 1) / workers * 4 * parameters, result.rawBytesPerExchange(), 4 * workers,
+          "a ring sends 2(N-1)/N of the float32 gradients per step");
+    }
   }
 
   @Test
