@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -73,7 +76,7 @@ public final class BatchScorer<P extends Record> {
     return data.sparkSession().createDataFrame(scored, schema);
   }
 
-  private java.util.LinkedHashMap<String, INDArray> read() {
+  private LinkedHashMap<String, INDArray> read() {
     try {
       return ParameterFiles.load(checkpoint);
     } catch (IOException e) {
@@ -86,12 +89,12 @@ public final class BatchScorer<P extends Record> {
     private final Iterator<Row> rows;
     private final int column;
     private final int size;
-    private final java.util.function.Function<List<Object>, INDArray> forward;
+    private final Function<List<Object>, INDArray> forward;
     private final List<Row> pending = new ArrayList<>();
     private int next;
 
     PredictionIterator(Iterator<Row> rows, int column, int size,
-        java.util.function.Function<List<Object>, INDArray> forward) {
+        Function<List<Object>, INDArray> forward) {
       this.rows = rows;
       this.column = column;
       this.size = size;
@@ -125,7 +128,7 @@ public final class BatchScorer<P extends Record> {
     @Override
     public Row next() {
       if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
+        throw new NoSuchElementException("no more rows");
       }
       return pending.get(next++);
     }

@@ -1,6 +1,7 @@
 package dev.kiln.spark;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * How a data-parallel run trains: every replica takes {@code localBatch} examples per step from its own
@@ -14,13 +15,17 @@ import java.io.Serializable;
  * @param exchange how replicas average: a ring of direct connections or allGather through the driver
  * @param checkpointDir where replica 0 saves checkpoints and where a (re)started run resumes from; on a
  *     cluster it must be a directory every executor sees (a shared mount); null for none
- * @param checkpointEvery steps between checkpoints (0 for none)
+ * @param checkpointEvery steps between checkpoints (0 for none); with parameter averaging a multiple of
+ *     its interval
  * @param featurizer turns the features column into model input
  */
 public record DataParallelSpec(
     int localBatch, int steps, long seed, Averaging averaging, Exchange exchange, String checkpointDir,
     int checkpointEvery, Featurizer featurizer) implements Serializable {
   public DataParallelSpec {
+    Objects.requireNonNull(averaging, "averaging");
+    Objects.requireNonNull(exchange, "exchange");
+    Objects.requireNonNull(featurizer, "featurizer");
     if (localBatch < 1 || steps < 1) {
       throw new IllegalArgumentException("local batch and steps must be positive, found " + localBatch
           + " and " + steps);
@@ -28,6 +33,12 @@ public record DataParallelSpec(
     if (checkpointEvery < 0 || (checkpointEvery > 0 && checkpointDir == null)) {
       throw new IllegalArgumentException("checkpointEvery " + checkpointEvery + " needs a checkpoint directory"
           + " and must not be negative");
+    }
+    // Only right after an average do the replicas agree, so only then is there one model to save.
+    if (averaging.ofParameters() && checkpointEvery % averaging.every() != 0) {
+      throw new IllegalArgumentException("with parameters averaged every " + averaging.every() + " steps,"
+          + " checkpoints must fall on averaging steps: checkpointEvery " + checkpointEvery
+          + " is not a multiple of " + averaging.every());
     }
   }
 

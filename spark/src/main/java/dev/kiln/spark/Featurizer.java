@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** Turns the values of one DataFrame column, row by row, into a model's input batch. */
 @FunctionalInterface
@@ -69,7 +70,7 @@ public interface Featurizer extends Serializable {
     for (int row = 0; row < values.size(); row++) {
       Object v = values.get(row);
       if (v instanceof scala.collection.Seq<?> seq) { // how Spark rows hold arrays
-        v = scala.jdk.javaapi.CollectionConverters.asJava(seq);
+        v = CollectionConverters.asJava(seq);
       }
       int length = v instanceof byte[] b ? b.length : v instanceof List<?> l ? l.size() : -1;
       if (length < 0) {

@@ -78,6 +78,9 @@ final class RingGroup implements ReplicaGroup {
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("replica " + rank + " could not join the ring: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
   }
 
