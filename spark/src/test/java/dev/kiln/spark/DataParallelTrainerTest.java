@@ -145,7 +145,10 @@ class DataParallelTrainerTest {
     } finally {
       armed = false;
     }
-    assertTrue(failure.getMessage().contains("injected failure on replica 1"), failure.getMessage());
+    // Spark reports the first task failure it processes: the failing replica's, or its ring neighbour's
+    // that saw the connection close.
+    assertTrue(failure.getMessage().contains("injected failure on replica 1")
+        || failure.getMessage().contains("lost the previous replica (connection closed mid-step)"), failure.getMessage());
     assertTrue(failure.getMessage().contains("step 3"), failure.getMessage());
     assertEquals(3, Checkpoints.latest(dir));
     MODEL.fromFlax(ParameterFiles.load(Checkpoints.parameters(dir, 3))); // complete and loadable
