@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.runtime.io.MalformedFileException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,7 +40,7 @@ class IdxTest {
   @Test
   void rejectsWrongMagic() throws IOException {
     Path labelsAsImages = IdxFiles.write(dir.resolve("l"), IdxFiles.labels(1, 2), false);
-    IOException e = assertThrows(IOException.class, () -> Idx.readImages(labelsAsImages));
+    IOException e = assertThrows(MalformedFileException.class, () -> Idx.readImages(labelsAsImages));
     assertTrue(e.getMessage().contains("bad IDX magic number 0x00000801, expected 0x00000803"), e.getMessage());
   }
 
@@ -47,21 +48,21 @@ class IdxTest {
   void rejectsTruncatedDataWithExpectedAndFoundCounts() throws IOException {
     byte[] full = IdxFiles.images(2, 3, 4);
     Path file = IdxFiles.write(dir.resolve("t.gz"), Arrays.copyOf(full, full.length - 5), true);
-    IOException e = assertThrows(IOException.class, () -> Idx.readImages(file));
+    IOException e = assertThrows(MalformedFileException.class, () -> Idx.readImages(file));
     assertTrue(e.getMessage().contains("expected 24 bytes after the header, found 19"), e.getMessage());
   }
 
   @Test
   void rejectsTruncatedHeader() throws IOException {
     Path file = IdxFiles.write(dir.resolve("h"), Arrays.copyOf(IdxFiles.images(2, 3, 4), 10), false);
-    IOException e = assertThrows(IOException.class, () -> Idx.readImages(file));
+    IOException e = assertThrows(MalformedFileException.class, () -> Idx.readImages(file));
     assertTrue(e.getMessage().contains("truncated IDX header: expected 3 dimension sizes, found 1"), e.getMessage());
   }
 
   @Test
   void rejectsLabelOutOfRangeNamingTheIndex() throws IOException {
     Path file = IdxFiles.write(dir.resolve("l"), IdxFiles.labels(1, 2, 10, 4), false);
-    IOException e = assertThrows(IOException.class, () -> Idx.readLabels(file, 10));
+    IOException e = assertThrows(MalformedFileException.class, () -> Idx.readLabels(file, 10));
     assertTrue(e.getMessage().contains("label 10 at index 2 is out of range: expected 0..9"), e.getMessage());
   }
 }
