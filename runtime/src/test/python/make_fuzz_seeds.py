@@ -73,7 +73,7 @@ def npz(entries, compression=zipfile.ZIP_DEFLATED):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as z:
         for name, content in entries.items() if isinstance(entries, dict) else entries:
-            z.writestr(name, content)
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content, compression)
     return out.getvalue()
 
 
@@ -142,17 +142,17 @@ def idx(magic, dims, data):
 images = idx(0x803, (2, 2, 3), bytes(range(12)))
 seeds("data", "IdxFuzzTest", "read", {
     "images": images,
-    "images-gzip": gzip.compress(images),
+    "images-gzip": gzip.compress(images, mtime=0),
     "labels": idx(0x801, (4,), bytes([0, 1, 9, 3])),
     "label-out-of-range": idx(0x801, (3,), bytes([0, 12, 1])),
     "bad-magic": idx(0x80D, (2, 2, 3), bytes(range(12))),
-    "dims-past-file": idx(0x803, (60000, 28, 28), bytes(100)),
+    "dims-past-file": idx(0x803, (1000, 1000, 2000), bytes(100)),  # 2 GB claimed, 100 bytes present
     "dims-overflow": idx(0x803, (2**31 - 1, 2**31 - 1, 2**31 - 1), b""),
     "negative-dim": idx(0x803, (-2, 2, 3), bytes(12)),
     "trailing-bytes": images + b"\x00",
     "truncated-header": images[:9],
-    "gzip-truncated": gzip.compress(images)[:-9],
-    "gzip-corrupt": gzip.compress(images)[:12] + b"\xff" * 20,
+    "gzip-truncated": gzip.compress(images, mtime=0)[:-9],
+    "gzip-corrupt": gzip.compress(images, mtime=0)[:12] + b"\xff" * 20,
 })
 
 # --- tar ----------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Runs a validated {@link TrainSpec}: splits the key into initialisation, shuffling and dropout keys,
  * then for each epoch feeds shuffled (and, if asked, augmented) batches to the model's compiled
- * {@link TrainStep}, stops with {@link TrainingDivergedException} at the first non-finite loss,
+ * {@link TrainStep}, stops with {@link TrainingDivergedException} at the first non-finite loss (naming
+ * where it arose, see {@link NonFinite}) or before saving non-finite parameters,
  * evaluates on the test set in batches ({@link Evaluation}), calls the callbacks, saves checkpoints
  * (atomically, with {@link ParameterFiles}; resume with
  * {@code initialParams(model.fromFlax(ParameterFiles.load(path)))}) and finally draws the loss curve.
@@ -64,7 +65,8 @@ final class TrainingLoop<P extends Record> {
             if (bar != null) {
               bar.finish();
             }
-            throw new TrainingDivergedException(epoch, step, loss, lastCheckpoint);
+            throw new TrainingDivergedException(epoch, step, loss, NonFinite.locate(trainer, batch.features()),
+                lastCheckpoint);
           }
           history.recordStep(loss);
           lossSum += loss;
@@ -78,7 +80,7 @@ final class TrainingLoop<P extends Record> {
           }
           if (checkpointFile != null && spec.checkpointEvery != null
               && System.nanoTime() - lastSaveNanos >= spec.checkpointEvery.toNanos()) {
-            save(trainer);
+            save(trainer, epoch);
           }
         }
         if (bar != null) {
@@ -97,7 +99,7 @@ final class TrainingLoop<P extends Record> {
           c.onEpochEnd(epoch, history.epochs().get(epoch - 1));
         }
         if (checkpointFile != null) {
-          save(trainer);
+          save(trainer, epoch);
         }
       }
     } finally {
@@ -127,7 +129,14 @@ final class TrainingLoop<P extends Record> {
     }
   }
 
-  private void save(TrainStep<P> trainer) {
+  /** Saves the parameters unless they hold NaN or Inf: a checkpoint is never overwritten with poisoned ones. */
+  private void save(TrainStep<P> trainer, int epoch) {
+    String poisoned = NonFinite.firstParameter(model, trainer.params());
+    if (poisoned != null) {
+      double[] losses = history.stepLosses();
+      throw new TrainingDivergedException(epoch, losses.length, losses[losses.length - 1],
+          "parameter " + poisoned + " holds NaN or Inf", lastCheckpoint);
+    }
     try {
       Files.createDirectories(checkpointFile.toAbsolutePath().getParent());
       ParameterFiles.save(checkpointFile, model.variables(trainer.params()));

@@ -12,8 +12,8 @@ import java.lang.management.ManagementFactory;
  * the memory it allocates is bounded by the input's size, whatever sizes the input claims.
  */
 public final class ReaderContract {
-  /** Allocation allowed for any input: the readers' fixed buffers and the caller's limits. */
-  public static final long BASE_BYTES = 16L << 20;
+  /** Allocation allowed for any input: fixed buffers, the caller's limits and first-use class loading. */
+  public static final long BASE_BYTES = 64L << 20;
   /** Allocation allowed per input byte (parsed JSON objects, decoded strings, copies). */
   public static final long BYTES_PER_INPUT_BYTE = 64;
 
