@@ -169,11 +169,12 @@ public final class Json {
           }
           int code = 0;
           for (int i = 0; i < 4; i++) {
-            int digit = "0123456789abcdef".indexOf(Character.toLowerCase(text.charAt(pos++)));
+            int digit = "0123456789abcdef".indexOf(Character.toLowerCase(text.charAt(pos)));
             if (digit < 0) {
               throw error("malformed \\u escape: expected 4 hexadecimal digits");
             }
             code = code * 16 + digit;
+            pos++;
           }
           out.append((char) code);
         }
