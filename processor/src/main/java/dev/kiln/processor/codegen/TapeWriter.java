@@ -91,7 +91,8 @@ final class TapeWriter {
         Runtime.INDARRAY);
     MethodSpec.Builder m = MethodSpec.methodBuilder("activations").addModifiers(Modifier.PUBLIC).returns(map)
         .addJavadoc("Each layer's output of the last forward pass in computation order, keyed "
-            + "{@code \"component: layer\"}\n(a sub-model's prefixed with its name and a slash), after {@code \"input\"}.\n")
+            + "{@code \"component: layer\"}\n"
+            + "(a sub-model's prefixed with its name and a slash), after {@code \"input\"}.\n")
         .addStatement("$T arrays = new $T<>()", map, LinkedHashMap.class)
         .addStatement("arrays.put($S, input)", "input");
     for (Step step : network.steps()) {

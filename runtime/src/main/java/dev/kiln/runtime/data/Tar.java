@@ -33,7 +33,8 @@ final class Tar {
     try {
       return members(in, wanted, maxMemberBytes);
     } catch (EOFException e) {
-      throw new MalformedFileException("tar archive truncated" + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+      String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
+      throw new MalformedFileException("tar archive truncated" + detail, e);
     }
   }
 

@@ -46,7 +46,8 @@ final class NonFinite {
   }
 
   private static <P extends Record> String firstGradient(TrainStep<P> trainer) {
-    List<Map.Entry<String, INDArray>> gradients = new ArrayList<>(trainer.model().toFlax(trainer.gradients()).entrySet());
+    List<Map.Entry<String, INDArray>> gradients =
+        new ArrayList<>(trainer.model().toFlax(trainer.gradients()).entrySet());
     Collections.reverse(gradients);
     for (Map.Entry<String, INDArray> e : gradients) {
       if (!isFinite(e.getValue())) {

@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
  * problem on the component that empties it, channels follow the features, Flatten multiplies and
  * Dense sets the last axis.
  */
-class ShapeCheckerProperties {
+class ShapeCheckerPropertyTest {
   private static final ShapeChecker CHECKER = new ShapeChecker(LayerRules.standard());
   private static final String ANNOTATIONS = "dev.kiln.annotations.";
 
