@@ -238,5 +238,18 @@ public final class MlpModel implements ModelDefinition<Mlp> {
     public boolean fits(INDArray input) {
       return input.size(0) == batch && ModelSupport.computeType(input) == dtype;
     }
+
+    /**
+     * Each layer's output of the last forward pass in computation order, keyed {@code "component: layer"}
+     * (a sub-model's prefixed with its name and a slash), after {@code "input"}.
+     */
+    public LinkedHashMap<String, INDArray> activations() {
+      LinkedHashMap<String, INDArray> arrays = new LinkedHashMap<>();
+      arrays.put("input", input);
+      arrays.put("hidden: Flatten", hiddenFlatten0);
+      arrays.put("hidden: Dense(128, relu)", hidden);
+      arrays.put("logits: Dense(10)", logits);
+      return arrays;
+    }
   }
 }

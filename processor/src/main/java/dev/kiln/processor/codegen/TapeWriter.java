@@ -1,8 +1,11 @@
 package dev.kiln.processor.codegen;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.kiln.processor.layers.Runtime;
 import dev.kiln.processor.model.Dim;
@@ -11,6 +14,7 @@ import dev.kiln.processor.model.ShapeChecker;
 import dev.kiln.processor.model.Shape;
 import dev.kiln.processor.model.Step;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
@@ -74,7 +78,33 @@ final class TapeWriter {
     }
     tape.addMethod(constructor.build());
     tape.addMethod(fits(network, symbols));
+    tape.addMethod(activations(network));
     return tape.build();
+  }
+
+  /**
+   * {@code activations()}: each layer's output after a forward pass, in the order forward computes
+   * them, so the first non-finite one can be named when a loss turns NaN.
+   */
+  private static MethodSpec activations(Network network) {
+    TypeName map = ParameterizedTypeName.get(ClassName.get(LinkedHashMap.class), ClassName.get(String.class),
+        Runtime.INDARRAY);
+    MethodSpec.Builder m = MethodSpec.methodBuilder("activations").addModifiers(Modifier.PUBLIC).returns(map)
+        .addJavadoc("Each layer's output of the last forward pass in computation order, keyed "
+            + "{@code \"component: layer\"}\n"
+            + "(a sub-model's prefixed with its name and a slash), after {@code \"input\"}.\n")
+        .addStatement("$T arrays = new $T<>()", map, LinkedHashMap.class)
+        .addStatement("arrays.put($S, input)", "input");
+    for (Step step : network.steps()) {
+      String name = step.component().name();
+      if (step.isSubModel()) {
+        m.addStatement("$L.activations().forEach((name, array) -> arrays.put($S + name, array))",
+            Names.subTape(name), name + "/");
+      } else {
+        m.addStatement("arrays.put($S, $L)", name + ": " + step.description(), step.output().name());
+      }
+    }
+    return m.addStatement("return arrays").build();
   }
 
   private static CodeBlock subTapeArguments(Step step) {

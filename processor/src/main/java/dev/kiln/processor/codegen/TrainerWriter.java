@@ -12,6 +12,7 @@ import dev.kiln.processor.layers.Runtime;
 import dev.kiln.processor.model.ModelSpec;
 import dev.kiln.processor.model.Network;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -81,7 +82,11 @@ public final class TrainerWriter {
         .addMethod(override("params", record).addStatement("return params").build())
         .addMethod(override("gradients", record).addStatement("return gradients").build())
         .addMethod(override("optimizerState", Runtime.OPTIMIZER_STATE).addStatement("return state").build())
-        .addMethod(override("model", model).addStatement("return MODEL").build());
+        .addMethod(override("model", model).addStatement("return MODEL").build())
+        .addMethod(override("activations", ParameterizedTypeName.get(ClassName.get(Map.class),
+            ClassName.get(String.class), Runtime.INDARRAY))
+            .addStatement("return tapes.last() == null ? $T.of() : tapes.last().activations()", Map.class)
+            .build());
     if (mode) {
       type.addField(FieldSpec.builder(Runtime.PRNG_KEY, "dropoutRoot", Modifier.PRIVATE)
               .initializer("$T.of(0)", Runtime.PRNG_KEY).build())

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.data;
 
+import dev.kiln.runtime.io.MalformedFileException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +25,21 @@ final class Tar {
    * The contents of the regular files named in {@code wanted} that the archive holds, by name;
    * names it lacks are simply absent from the result. Reads until the end-of-archive block (or
    * the end of the stream at a block boundary).
+   *
+   * @throws MalformedFileException if the stream is not a tar archive, is cut short, or a wanted
+   *     member is larger than {@code maxMemberBytes}
    */
   static Map<String, byte[]> read(InputStream in, Set<String> wanted, int maxMemberBytes) throws IOException {
+    try {
+      return members(in, wanted, maxMemberBytes);
+    } catch (EOFException e) {
+      String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
+      throw new MalformedFileException("tar archive truncated" + detail, e);
+    }
+  }
+
+  private static Map<String, byte[]> members(InputStream in, Set<String> wanted, int maxMemberBytes)
+      throws IOException {
     Map<String, byte[]> found = new LinkedHashMap<>();
     byte[] header = new byte[BLOCK];
     String nextName = null;
@@ -50,11 +64,11 @@ final class Tar {
   /** Reads a member's data and its padding to the next block. */
   private static byte[] member(InputStream in, long size, int maxBytes, String name) throws IOException {
     if (size > maxBytes) {
-      throw new IOException("tar member " + name + " has " + size + " bytes, more than the " + maxBytes + " expected");
+      throw new MalformedFileException("tar member " + name + " has " + size + " bytes, more than the " + maxBytes + " expected");
     }
     byte[] data = in.readNBytes((int) size);
     if (data.length != size) {
-      throw new EOFException("tar archive truncated inside " + name);
+      throw new EOFException("inside " + name);
     }
     in.skipNBytes(padded(size) - size);
     return data;
@@ -68,7 +82,7 @@ final class Tar {
   private static boolean readBlock(InputStream in, byte[] block) throws IOException {
     int n = in.readNBytes(block, 0, BLOCK);
     if (n != 0 && n != BLOCK) {
-      throw new EOFException("tar archive truncated: a header block has " + n + " of 512 bytes");
+      throw new EOFException("a header block has " + n + " of 512 bytes");
     }
     return n == BLOCK;
   }
@@ -90,7 +104,7 @@ final class Tar {
     }
     long stored = octal(header, 148, 8, "checksum");
     if (sum != stored) {
-      throw new IOException("not a tar archive, or a corrupt one: header checksum " + stored + ", computed " + sum);
+      throw new MalformedFileException("not a tar archive, or a corrupt one: header checksum " + stored + ", computed " + sum);
     }
   }
 
@@ -118,7 +132,7 @@ final class Tar {
     }
     for (; i < offset + length && header[i] != 0 && header[i] != ' '; i++) {
       if (header[i] < '0' || header[i] > '7') {
-        throw new IOException("not a tar archive, or a corrupt one: the " + field + " field is not octal");
+        throw new MalformedFileException("not a tar archive, or a corrupt one: the " + field + " field is not octal");
       }
       value = value * 8 + (header[i] - '0');
     }

@@ -26,6 +26,8 @@ public final class Json {
   /**
    * Parses one JSON value (trailing whitespace allowed): a {@code LinkedHashMap<String, Object>},
    * {@code List<Object>}, {@code String}, {@code Long} or null (JSON's {@code null}).
+   *
+   * @throws MalformedFileException if the text is not such JSON, naming the character where it fails
    */
   public static Object parse(String text) throws IOException {
     Json json = new Json(text);
@@ -165,12 +167,16 @@ public final class Json {
           if (pos + 4 > text.length()) {
             throw error("truncated \\u escape");
           }
-          try {
-            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw error("malformed \\u escape");
+          int code = 0;
+          for (int i = 0; i < 4; i++) {
+            int digit = "0123456789abcdef".indexOf(Character.toLowerCase(text.charAt(pos)));
+            if (digit < 0) {
+              throw error("malformed \\u escape: expected 4 hexadecimal digits");
+            }
+            code = code * 16 + digit;
+            pos++;
           }
-          pos += 4;
+          out.append((char) code);
         }
         default -> throw error("unknown escape \\" + e);
       }
@@ -182,7 +188,7 @@ public final class Json {
     if (peek() == '-') {
       pos++;
     }
-    while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+    while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
       pos++;
     }
     if (pos < text.length() && ".eE".indexOf(text.charAt(pos)) >= 0) {
@@ -215,7 +221,7 @@ public final class Json {
     }
   }
 
-  private IOException error(String what) {
-    return new IOException("malformed JSON at character " + pos + ": " + what);
+  private MalformedFileException error(String what) {
+    return new MalformedFileException("malformed JSON at character " + pos + ": " + what);
   }
 }

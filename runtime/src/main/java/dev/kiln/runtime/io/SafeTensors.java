@@ -38,26 +38,32 @@ public final class SafeTensors {
   /** A file's tensors in header order and its {@code __metadata__} (empty if absent). */
   public record Contents(Map<String, NpyArray> tensors, Map<String, String> metadata) {}
 
+  /**
+   * Reads a whole file. Memory is bounded by the file's size: nothing is allocated for a size the
+   * header claims before it is checked against the bytes present.
+   *
+   * @throws MalformedFileException if the file is not valid safetensors (message says why)
+   */
   public static Contents read(Path path) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       return read(channel);
     } catch (IOException e) {
-      throw new IOException(path + ": " + e.getMessage(), e);
+      throw MalformedFileException.at(path, e);
     }
   }
 
   private static Contents read(FileChannel channel) throws IOException {
     long fileSize = channel.size();
     if (fileSize < 8) {
-      throw new IOException("not a safetensors file: " + fileSize + " bytes, too short for the 8-byte header length");
+      throw new MalformedFileException("not a safetensors file: " + fileSize + " bytes, too short for the 8-byte header length");
     }
     long headerLength = readFully(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
-      throw new IOException("absurd safetensors header length " + Long.toUnsignedString(headerLength)
+      throw new MalformedFileException("absurd safetensors header length " + Long.toUnsignedString(headerLength)
           + ": expected at most " + MAX_HEADER_BYTES + " bytes");
     }
     if (headerLength > fileSize - 8) {
-      throw new IOException("safetensors header length " + headerLength + " runs past the end of the file ("
+      throw new MalformedFileException("safetensors header length " + headerLength + " runs past the end of the file ("
           + (fileSize - 8) + " bytes after the length): the file is truncated or not safetensors");
     }
     String headerText;
@@ -66,10 +72,10 @@ public final class SafeTensors {
           .onMalformedInput(CodingErrorAction.REPORT)
           .decode(readFully(channel, 8, (int) headerLength)).toString();
     } catch (CharacterCodingException e) {
-      throw new IOException("safetensors header is not valid UTF-8", e);
+      throw new MalformedFileException("safetensors header is not valid UTF-8", e);
     }
     if (!(Json.parse(headerText) instanceof Map<?, ?> header)) {
-      throw new IOException("safetensors header is not a JSON object");
+      throw new MalformedFileException("safetensors header is not a JSON object");
     }
     long dataStart = 8 + headerLength;
     long dataLength = fileSize - dataStart;
@@ -89,7 +95,7 @@ public final class SafeTensors {
       Entry entry = e.getValue();
       long bytes = entry.end - entry.begin;
       if (bytes > Integer.MAX_VALUE - 8) {
-        throw new IOException("tensor '" + e.getKey() + "' has " + bytes + " bytes: at most 2 GiB per tensor is supported");
+        throw new MalformedFileException("tensor '" + e.getKey() + "' has " + bytes + " bytes: at most 2 GiB per tensor is supported");
       }
       tensors.put(e.getKey(), new NpyArray(entry.dtype, entry.shape, readFully(channel, dataStart + entry.begin, (int) bytes)));
     }
@@ -142,31 +148,31 @@ public final class SafeTensors {
   private static Entry entry(String name, Object value, long dataLength) throws IOException {
     String where = "tensor '" + name + "'";
     if (!(value instanceof Map<?, ?> info)) {
-      throw new IOException(where + ": expected an object with dtype, shape and data_offsets");
+      throw new MalformedFileException(where + ": expected an object with dtype, shape and data_offsets");
     }
     if (!(info.get("dtype") instanceof String dtypeName)) {
-      throw new IOException(where + ": missing string 'dtype'");
+      throw new MalformedFileException(where + ": missing string 'dtype'");
     }
     NpyDtype dtype = dtype(where, dtypeName);
     long[] shape = integers(where, "shape", info.get("shape"));
     long[] offsets = integers(where, "data_offsets", info.get("data_offsets"));
     if (offsets.length != 2) {
-      throw new IOException(where + ": data_offsets has " + offsets.length + " numbers: expected [begin, end]");
+      throw new MalformedFileException(where + ": data_offsets has " + offsets.length + " numbers: expected [begin, end]");
     }
     long begin = offsets[0];
     long end = offsets[1];
     if (end < begin || end > dataLength) {
-      throw new IOException(where + ": data_offsets [" + begin + ", " + end + "] lie outside the "
+      throw new MalformedFileException(where + ": data_offsets [" + begin + ", " + end + "] lie outside the "
           + dataLength + " data bytes of the file");
     }
     long bytes;
     try {
       bytes = Math.multiplyExact(NpyDtype.elementCount(shape), dtype.size());
     } catch (ArithmeticException e) {
-      throw new IOException(where + ": shape " + Arrays.toString(shape) + " is absurdly large", e);
+      throw new MalformedFileException(where + ": shape " + Arrays.toString(shape) + " is absurdly large", e);
     }
     if (bytes != end - begin) {
-      throw new IOException(where + ": dtype " + dtypeName + " and shape " + Arrays.toString(shape) + " need "
+      throw new MalformedFileException(where + ": dtype " + dtypeName + " and shape " + Arrays.toString(shape) + " need "
           + bytes + " bytes but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
     }
     return new Entry(dtype, shape, begin, end);
@@ -180,25 +186,25 @@ public final class SafeTensors {
     long expected = 0;
     for (Map.Entry<String, Entry> e : sorted) {
       if (e.getValue().begin != expected) {
-        throw new IOException("tensor '" + e.getKey() + "' starts at data offset " + e.getValue().begin
+        throw new MalformedFileException("tensor '" + e.getKey() + "' starts at data offset " + e.getValue().begin
             + ": expected " + expected + (e.getValue().begin < expected ? " (it overlaps another tensor)" : " (a gap)"));
       }
       expected = e.getValue().end;
     }
     if (expected != dataLength) {
-      throw new IOException("the tensors cover " + expected + " of the " + dataLength
+      throw new MalformedFileException("the tensors cover " + expected + " of the " + dataLength
           + " data bytes: the file has trailing bytes");
     }
   }
 
   private static Map<String, String> metadata(Object value) throws IOException {
     if (!(value instanceof Map<?, ?> map)) {
-      throw new IOException(METADATA + " is not a JSON object");
+      throw new MalformedFileException(METADATA + " is not a JSON object");
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (!(e.getValue() instanceof String s)) {
-        throw new IOException(METADATA + " value for '" + e.getKey() + "' is not a string");
+        throw new MalformedFileException(METADATA + " value for '" + e.getKey() + "' is not a string");
       }
       out.put((String) e.getKey(), s);
     }
@@ -207,12 +213,12 @@ public final class SafeTensors {
 
   private static long[] integers(String where, String field, Object value) throws IOException {
     if (!(value instanceof List<?> list)) {
-      throw new IOException(where + ": missing array '" + field + "'");
+      throw new MalformedFileException(where + ": missing array '" + field + "'");
     }
     long[] out = new long[list.size()];
     for (int i = 0; i < out.length; i++) {
       if (!(list.get(i) instanceof Long n) || n < 0) {
-        throw new IOException(where + ": " + field + " must hold non-negative integers, found " + list);
+        throw new MalformedFileException(where + ": " + field + " must hold non-negative integers, found " + list);
       }
       out[i] = n;
     }
@@ -228,7 +234,7 @@ public final class SafeTensors {
       case "U32" -> NpyDtype.UINT32;
       case "U8" -> NpyDtype.UINT8;
       case "BOOL" -> NpyDtype.BOOL;
-      default -> throw new IOException(where + ": unsupported dtype '" + name
+      default -> throw new MalformedFileException(where + ": unsupported dtype '" + name
           + "': expected F32, F64, I32, I64, U32, U8 or BOOL");
     };
   }
@@ -249,7 +255,7 @@ public final class SafeTensors {
     ByteBuffer buffer = ByteBuffer.allocate(length);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {
-        throw new IOException("safetensors file is truncated at byte " + (position + buffer.position()));
+        throw new MalformedFileException("safetensors file is truncated at byte " + (position + buffer.position()));
       }
     }
     return buffer.flip();

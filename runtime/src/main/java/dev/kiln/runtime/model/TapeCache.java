@@ -17,6 +17,7 @@ public final class TapeCache<T> {
   private final Function<INDArray, T> create;
   private final BiPredicate<T, INDArray> fits;
   private final List<T> tapes = new ArrayList<>();
+  private T last;
 
   public TapeCache(Function<INDArray, T> create, BiPredicate<T, INDArray> fits) {
     this.create = create;
@@ -27,6 +28,7 @@ public final class TapeCache<T> {
   public T get(INDArray input) {
     for (T t : tapes) {
       if (fits.test(t, input)) {
+        last = t;
         return t;
       }
     }
@@ -35,6 +37,12 @@ public final class TapeCache<T> {
       tapes.remove(0);
     }
     tapes.add(t);
+    last = t;
     return t;
+  }
+
+  /** The tape {@link #get} returned last (the one the latest pass wrote), or null before the first. */
+  public T last() {
+    return last;
   }
 }

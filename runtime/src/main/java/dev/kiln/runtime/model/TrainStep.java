@@ -1,6 +1,7 @@
 package dev.kiln.runtime.model;
 
 import dev.kiln.runtime.optim.OptimizerState;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,4 +32,13 @@ public interface TrainStep<P extends Record> {
   OptimizerState optimizerState();
 
   ModelDefinition<P> model();
+
+  /**
+   * Each layer's output of the latest step (or prediction), in the order forward computes them,
+   * keyed {@code "component: layer"} after {@code "input"}: what names the first non-finite layer
+   * when a loss turns NaN. Empty where a step keeps no such record.
+   */
+  default Map<String, INDArray> activations() {
+    return Map.of();
+  }
 }

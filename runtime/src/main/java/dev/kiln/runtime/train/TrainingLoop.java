@@ -21,10 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Runs a validated {@link TrainSpec}: splits the key into initialisation, shuffling and dropout keys,
  * then for each epoch feeds shuffled (and, if asked, augmented) batches to the model's compiled
- * {@link TrainStep}, stops with {@link TrainingDivergedException} at the first non-finite loss,
- * evaluates on the test set in batches ({@link Evaluation}), calls the callbacks, saves
- * {@link Checkpoint}s (atomically) and finally draws the loss curve. With {@link TrainSpec#resume} it
- * first restores the last checkpoint and takes up the run where it stood.
+ * {@link TrainStep}, stops with {@link TrainingDivergedException} at the first non-finite loss (naming
+ * where it arose, see {@link NonFinite}) or before saving non-finite parameters, evaluates on the
+ * test set in batches ({@link Evaluation}), calls the callbacks, saves {@link Checkpoint}s
+ * (atomically) and finally draws the loss curve. With {@link TrainSpec#resume} it first restores the
+ * last checkpoint and takes up the run where it stood.
  */
 final class TrainingLoop<P extends Record> {
   /** The checkpoint's name in the checkpoint directory. */
@@ -78,7 +79,8 @@ final class TrainingLoop<P extends Record> {
             if (bar != null) {
               bar.finish();
             }
-            throw new TrainingDivergedException(epoch, step, loss, lastCheckpoint);
+            throw new TrainingDivergedException(epoch, step, loss, NonFinite.locate(trainer, batch.features()),
+                lastCheckpoint);
           }
           history.recordStep(loss);
           lossSum += loss;
@@ -91,7 +93,7 @@ final class TrainingLoop<P extends Record> {
             bar.advance(1, b.size());
           }
           if (checkpointDue(step)) {
-            save(trainer, new TrainingPosition(epoch - 1, batch, step, spec.key, spec.batchSize, spec.train.size()));
+            save(trainer, epoch, new TrainingPosition(epoch - 1, batch, step, spec.key, spec.batchSize, spec.train.size()));
           }
         }
         if (bar != null) {
@@ -110,7 +112,7 @@ final class TrainingLoop<P extends Record> {
           c.onEpochEnd(epoch, history.epochs().get(epoch - 1));
         }
         if (checkpointFile != null) {
-          save(trainer, new TrainingPosition(epoch, 0, step, spec.key, spec.batchSize, spec.train.size()));
+          save(trainer, epoch, new TrainingPosition(epoch, 0, step, spec.key, spec.batchSize, spec.train.size()));
         }
       }
     } finally {
@@ -191,7 +193,14 @@ final class TrainingLoop<P extends Record> {
     }
   }
 
-  private void save(TrainStep<P> trainer, TrainingPosition position) {
+  /** Saves a checkpoint unless the parameters hold NaN or Inf: a checkpoint is never overwritten with poisoned ones. */
+  private void save(TrainStep<P> trainer, int epoch, TrainingPosition position) {
+    String poisoned = NonFinite.firstParameter(model, trainer.params());
+    if (poisoned != null) {
+      double[] losses = history.stepLosses();
+      throw new TrainingDivergedException(epoch, losses.length, losses[losses.length - 1],
+          "parameter " + poisoned + " holds NaN or Inf", lastCheckpoint);
+    }
     try {
       Files.createDirectories(checkpointFile.toAbsolutePath().getParent());
       new Checkpoint(model.name(), position,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.runtime.io.MalformedFileException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,11 +65,11 @@ class TarballSourceTest {
         Set.of(longName, renamed, "package/fixtures/b.json"), 100);
     assertEquals(Set.of(longName, "package/fixtures/b.json"), found.keySet());
     assertEquals("[2]", new String(found.get("package/fixtures/b.json"), StandardCharsets.UTF_8));
-    var e = assertThrows(IOException.class,
+    var e = assertThrows(MalformedFileException.class,
         () -> Tar.read(new ByteArrayInputStream(tar(members, true)), Set.of(longName), 2));
     assertTrue(e.getMessage().contains("has 3 bytes, more than the 2 expected"), e.getMessage());
     byte[] cut = java.util.Arrays.copyOf(tar(members, true), 512 + 100);
-    assertThrows(IOException.class, () -> Tar.read(new ByteArrayInputStream(cut), Set.of(longName), 100));
+    assertThrows(MalformedFileException.class, () -> Tar.read(new ByteArrayInputStream(cut), Set.of(longName), 100));
   }
 
   @Test

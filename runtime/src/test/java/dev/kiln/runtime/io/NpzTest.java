@@ -46,7 +46,7 @@ class NpzTest {
   void refusesAnArrayLargerThanTheBudget() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Npz.write(out, Map.of("big", NpyArray.of(Nd4j.zeros(100, 100))));
-    IOException e = assertThrows(IOException.class,
+    IOException e = assertThrows(MalformedFileException.class,
         () -> Npz.read(new ByteArrayInputStream(out.toByteArray()), 1000));
     assertTrue(e.getMessage().contains("needs 40000 bytes"), e.getMessage());
   }
@@ -55,7 +55,39 @@ class NpzTest {
   void refusesTruncatedData() {
     byte[] npy = Npy.write(NpyArray.of(Nd4j.zeros(10)));
     byte[] cut = java.util.Arrays.copyOf(npy, npy.length - 3);
-    IOException e = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(cut), 1 << 20));
+    IOException e = assertThrows(MalformedFileException.class, () -> Npy.read(new ByteArrayInputStream(cut), 1 << 20));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+  /** The hand-made malformed seeds of the fuzz tests, refused for the reason each was made for. */
+  @Test
+  void refusesZipBombsLyingEntriesAndBrokenArchivesSayingWhy() throws IOException {
+    assertRefused(NPZ_SEEDS + "bomb", 1 << 20, "needs 16000000 bytes, more than the 1048576 available");
+    assertRefused(NPZ_SEEDS + "size-lie", 1 << 20, "more than the 20 available");
+    assertRefused(NPZ_SEEDS + "duplicate", 1 << 20, "duplicate entry 'a.npy'");
+    assertRefused(NPZ_SEEDS + "trailing-bytes", 1 << 20, "bytes after the array");
+    assertRefused(NPZ_SEEDS + "not-zip", 1 << 20, "no arrays found");
+    assertRefused(NPZ_SEEDS + "truncated", 1 << 20, "entry 'a.npy'");
+    assertRefused(NPY_SEEDS + "shape-overflow", 1 << 20, "more than the 1048576 available");
+    assertRefused(NPY_SEEDS + "big-endian", 1 << 20, "unsupported dtype '>f4'");
+    assertRefused(NPY_SEEDS + "version-9", 1 << 20, "unsupported .npy version 9");
+    assertRefused(NPY_SEEDS + "truncated-header", 1 << 20, "header is truncated");
+  }
+
+  private static final String NPZ_SEEDS = "NpzFuzzTestInputs/read/";
+  private static final String NPY_SEEDS = "NpyFuzzTestInputs/read/";
+
+  private static void assertRefused(String seed, long maxBytes, String expected) throws IOException {
+    byte[] bytes;
+    try (var in = NpzTest.class.getResourceAsStream(seed)) {
+      bytes = in.readAllBytes();
+    }
+    IOException e = assertThrows(MalformedFileException.class, () -> {
+      if (seed.startsWith(NPY_SEEDS)) {
+        Npy.read(new ByteArrayInputStream(bytes), maxBytes);
+      } else {
+        Npz.read(new ByteArrayInputStream(bytes), maxBytes);
+      }
+    }, seed);
+    assertTrue(e.getMessage().contains(expected), seed + ": " + e.getMessage());
   }
 }

@@ -82,7 +82,7 @@ class SafeTensorsTest {
   private IOException readFails(byte[] bytes) throws IOException {
     Path file = dir.resolve("bad.safetensors");
     Files.write(file, bytes);
-    return assertThrows(IOException.class, () -> SafeTensors.read(file));
+    return assertThrows(MalformedFileException.class, () -> SafeTensors.read(file));
   }
 
   private static byte[] file(String header, int dataBytes) {

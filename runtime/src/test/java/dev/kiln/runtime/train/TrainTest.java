@@ -151,6 +151,61 @@ class TrainTest {
   }
 
   @Test
+  void parametersPoisonedByAFiniteLossAreNeverCheckpointed() throws Exception {
+    Loss base = new LogisticRegression.CrossEntropy();
+    Loss nanGradient = new Loss() {
+      int calls;
+
+      @Override
+      public double value(INDArray prediction, INDArray target) {
+        return base.value(prediction, target);
+      }
+
+      @Override
+      public double valueAndGradient(INDArray prediction, INDArray target, INDArray gradient) {
+        double v = base.valueAndGradient(prediction, target, gradient);
+        if (++calls == 5) {
+          gradient.putScalar(0, Double.NaN);
+        }
+        return v;
+      }
+    };
+    var e = assertThrows(TrainingDivergedException.class, () -> Train.of(new LogisticRegression.Model(2, 3), t -> {
+      t.data(blobs(100, 1), 10);
+      t.loss(nanGradient);
+      t.optimizer(new LogisticRegression.Sgd(0.1));
+      t.epochs(1);
+      t.checkpointDir(dir.resolve("ckpt"));
+      t.checkpointEvery(Duration.ZERO);
+      t.progress(false);
+    }));
+    assertEquals(5, e.step());
+    assertTrue(Double.isFinite(e.loss()));
+    assertTrue(e.where().startsWith("parameter dense/"), e.where());
+    assertTrue(e.getMessage().contains("parameters became non-finite at step 5 (epoch 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("after step 4"), e.getMessage());
+    for (INDArray saved : ParameterFiles.load(dir.resolve("ckpt/checkpoint.npz")).values()) {
+      for (double v : saved.ravel().toDoubleVector()) {
+        assertTrue(Double.isFinite(v), "checkpoint holds the last good parameters");
+      }
+    }
+  }
+
+  @Test
+  void aNonFiniteInputIsNamedWhenTheStepKeepsNoLayerOutputs() {
+    Dataset data = blobs(100, 1);
+    data.features().putScalar(new long[] {3, 1}, Double.NaN);
+    var e = assertThrows(TrainingDivergedException.class, () -> Train.of(new LogisticRegression.Model(2, 3), t -> {
+      t.data(data, 100);
+      t.loss(new LogisticRegression.CrossEntropy());
+      t.optimizer(new LogisticRegression.Sgd(0.1));
+      t.epochs(1);
+      t.progress(false);
+    }));
+    assertEquals("the input batch holds NaN or Inf", e.where());
+  }
+
+  @Test
   void specListsEveryMissingSetting() {
     var e = assertThrows(IllegalArgumentException.class, () -> Train.of(new LogisticRegression.Model(2, 3), t -> {}));
     assertTrue(e.getMessage().contains("no training data"), e.getMessage());
