@@ -10,12 +10,13 @@ import dev.kiln.processor.layers.LayerRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Properties of the shape checker over random chains of convolutions and pools followed by
@@ -24,6 +25,9 @@ import net.jqwik.api.Provide;
  * a chain it accepts never has a non-positive size, a chain the formula empties is rejected with a
  * problem on the component that empties it, channels follow the features, Flatten multiplies and
  * Dense sets the last axis.
+ *
+ * <p>Each property runs on a few hundred random cases drawn from a fixed seed, one dynamic test per
+ * case named after it, so a failure is reproducible and shows the chain that broke it.
  */
 class ShapeCheckerPropertyTest {
   private static final ShapeChecker CHECKER = new ShapeChecker(LayerRules.standard());
@@ -74,23 +78,57 @@ class ShapeCheckerPropertyTest {
     }
   }
 
-  @Provide
-  Arbitrary<Chain> chains() {
-    Arbitrary<Windowed> windowed = Combinators.combine(
-        Arbitraries.of("Conv", "MaxPool", "AvgPool"), Arbitraries.integers().between(1, 16),
-        Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 5),
-        Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 2), Arbitraries.of(true, false))
-        .as((kind, features, kh, kw, stride, dilation, same) -> kind.equals("Conv")
-            ? new Windowed(kind, features, kh, kw, stride, dilation, same)
-            : new Windowed(kind, 0, kh, kw, stride, 1, same));
-    return Combinators.combine(Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 40),
-        Arbitraries.integers().between(1, 4), windowed.list().ofMinSize(1).ofMaxSize(5),
-        Arbitraries.integers().between(1, 32))
-        .as(Chain::new);
+  /** A random chain of one to five windowed layers on an input of up to 40x40x4, and a dense head. */
+  static Chain chain(Random random) {
+    List<Windowed> layers = new ArrayList<>();
+    for (int i = 0, n = between(random, 1, 5); i < n; i++) {
+      String kind = List.of("Conv", "MaxPool", "AvgPool").get(random.nextInt(3));
+      int kh = between(random, 1, 5);
+      int kw = between(random, 1, 5);
+      int stride = between(random, 1, 3);
+      boolean same = random.nextBoolean();
+      layers.add(kind.equals("Conv")
+          ? new Windowed(kind, between(random, 1, 16), kh, kw, stride, between(random, 1, 2), same)
+          : new Windowed(kind, 0, kh, kw, stride, 1, same));
+    }
+    return new Chain(between(random, 1, 40), between(random, 1, 40), between(random, 1, 4), layers,
+        between(random, 1, 32));
   }
 
-  @Property(tries = 300)
-  void acceptedChainsMatchTheFormulaAndRejectedOnesNameTheComponent(@ForAll("chains") Chain chain) {
+  /** A random number in {@code [low, high]}. */
+  static int between(Random random, int low, int high) {
+    return low + random.nextInt(high - low + 1);
+  }
+
+  /** {@code tries} cases drawn by {@code draw} from one seed, each checked by {@code property}. */
+  static <T> Stream<DynamicTest> cases(long seed, int tries, Function<Random, T> draw, Consumer<T> property) {
+    Random random = new Random(seed);
+    return IntStream.range(0, tries).mapToObj(i -> {
+      T example = draw.apply(random);
+      return DynamicTest.dynamicTest("case " + i + ": " + example, () -> property.accept(example));
+    });
+  }
+
+  @TestFactory
+  Stream<DynamicTest> acceptedChainsMatchTheFormulaAndRejectedOnesNameTheComponent() {
+    return cases(1, 300, ShapeCheckerPropertyTest::chain, this::matchesTheFormula);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> anAcceptedChainNeverHasANonPositiveSize() {
+    return cases(2, 300, ShapeCheckerPropertyTest::chain, this::neverEmpty);
+  }
+
+  /** Dense feature counts (up to six layers of 1 to 512) on an input of 1 to 4096. */
+  record Mlp(List<Integer> features, int inputSize) {}
+
+  @TestFactory
+  Stream<DynamicTest> denseFeaturesPropagateThroughAChainOfDenseLayers() {
+    return cases(3, 200, random -> new Mlp(IntStream.range(0, between(random, 1, 6))
+        .mapToObj(i -> between(random, 1, 512)).toList(), between(random, 1, 4096)), this::propagates);
+  }
+
+  private void matchesTheFormula(Chain chain) {
     ShapeChecker.Result result = CHECKER.check(chain.spec());
     List<List<Dim>> expected = new ArrayList<>();
     long h = chain.height();
@@ -121,8 +159,7 @@ class ShapeCheckerPropertyTest {
         "Dense sets the last axis");
   }
 
-  @Property(tries = 300)
-  void anAcceptedChainNeverHasANonPositiveSize(@ForAll("chains") Chain chain) {
+  private void neverEmpty(Chain chain) {
     ShapeChecker.Result result = CHECKER.check(chain.spec());
     if (!result.ok()) {
       assertFalse(result.problems().isEmpty());
@@ -139,9 +176,9 @@ class ShapeCheckerPropertyTest {
     }
   }
 
-  @Property(tries = 200)
-  void denseFeaturesPropagateThroughAChainOfDenseLayers(
-      @ForAll("featureLists") List<Integer> features, @ForAll("sizes") int inputSize) {
+  private void propagates(Mlp mlp) {
+    List<Integer> features = mlp.features();
+    int inputSize = mlp.inputSize();
     List<ComponentSpec> components = new ArrayList<>();
     for (int i = 0; i < features.size(); i++) {
       components.add(new ComponentSpec("dense" + i, List.of(new LayerSpec(ANNOTATIONS + "Dense",
@@ -155,15 +192,5 @@ class ShapeCheckerPropertyTest {
       assertEquals(Shape.batched(features.get(i)), result.network().steps().get(i).output().shape());
     }
     assertEquals(Shape.batched(features.get(features.size() - 1)), result.network().outputs().get(0).shape());
-  }
-
-  @Provide
-  Arbitrary<List<Integer>> featureLists() {
-    return Arbitraries.integers().between(1, 512).list().ofMinSize(1).ofMaxSize(6);
-  }
-
-  @Provide
-  Arbitrary<Integer> sizes() {
-    return Arbitraries.integers().between(1, 4096);
   }
 }

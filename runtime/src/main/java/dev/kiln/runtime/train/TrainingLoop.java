@@ -79,7 +79,7 @@ final class TrainingLoop<P extends Record> {
             if (bar != null) {
               bar.finish();
             }
-            throw new TrainingDivergedException(epoch, step, loss, NonFinite.locate(trainer, batch.features()),
+            throw new TrainingDivergedException(epoch, step, loss, NonFinite.locate(trainer, b.features()),
                 lastCheckpoint);
           }
           history.recordStep(loss);
@@ -93,7 +93,8 @@ final class TrainingLoop<P extends Record> {
             bar.advance(1, b.size());
           }
           if (checkpointDue(step)) {
-            save(trainer, epoch, new TrainingPosition(epoch - 1, batch, step, spec.key, spec.batchSize, spec.train.size()));
+            save(trainer, epoch,
+                new TrainingPosition(epoch - 1, batch, step, spec.key, spec.batchSize, spec.train.size()));
           }
         }
         if (bar != null) {
