@@ -116,10 +116,11 @@ public final class Gan {
       console.printf(Locale.ROOT, "epoch %d/%d:  discriminator loss %.4f  generator loss %.4f%n", epoch, epochs,
           dSum / batches.count(), gSum / batches.count());
       ImageGrid.writePng(kind.imageGenerator(gp).decode().apply(sampleCodes), 8, out.resolve("samples-" + epoch + ".png"));
+      // after every epoch, so that a long run stopped early keeps its latest generator
+      ParameterFiles.save(out.resolve("generator.safetensors"), g.variables(gp));
+      ParameterFiles.save(out.resolve("discriminator.safetensors"), d.variables(dp));
     }
     double stepsPerSecond = step / ((System.nanoTime() - start) / 1e9);
-    ParameterFiles.save(out.resolve("generator.safetensors"), g.variables(gp));
-    ParameterFiles.save(out.resolve("discriminator.safetensors"), d.variables(dp));
     ImageGrid.writePng(kind.imageGenerator(gp).interpolation(keys[4].foldIn(1), 8, 10), 10,
         out.resolve("interpolation.png"));
     LossCurve.writePng(history, out.resolve("loss.png"));
