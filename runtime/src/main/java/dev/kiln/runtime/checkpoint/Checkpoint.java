@@ -2,6 +2,7 @@ package dev.kiln.runtime.checkpoint;
 
 import dev.kiln.runtime.io.AtomicFiles;
 import dev.kiln.runtime.io.FlaxMsgpack;
+import dev.kiln.runtime.io.MalformedFileException;
 import dev.kiln.runtime.io.MsgPack;
 import dev.kiln.runtime.random.PRNGKey;
 import java.io.IOException;
@@ -78,14 +79,14 @@ public record Checkpoint(String model, TrainingPosition position, Map<String, Ob
     try {
       return read(readAll(path));
     } catch (IOException e) {
-      throw new IOException(path + ": " + e.getMessage(), e);
+      throw MalformedFileException.at(path, e);
     }
   }
 
   private static byte[] readAll(Path path) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       if (channel.size() > MAX_BYTES) {
-        throw new IOException("checkpoint of " + channel.size() + " bytes: at most 2 GiB is supported");
+        throw new MalformedFileException("checkpoint of " + channel.size() + " bytes: at most 2 GiB is supported");
       }
     }
     return Files.readAllBytes(path);
@@ -97,21 +98,21 @@ public record Checkpoint(String model, TrainingPosition position, Map<String, Ob
       // extension values are kept undecoded, so a Flax file fails the format check below, not here
       decoded = MsgPack.read(bytes, (type, data, offset) -> new MsgPack.Ext(type, data));
     } catch (IOException e) {
-      throw new IOException("not a Kiln checkpoint (or a truncated one): " + e.getMessage(), e);
+      throw new MalformedFileException("not a Kiln checkpoint (or a truncated one): " + e.getMessage(), e);
     }
     if (!(decoded instanceof Map<?, ?> file) || !FORMAT.equals(file.get("format"))) {
-      throw new IOException("not a Kiln checkpoint: expected a msgpack map with format '" + FORMAT + "'");
+      throw new MalformedFileException("not a Kiln checkpoint: expected a msgpack map with format '" + FORMAT + "'");
     }
     if (!(file.get("version") instanceof Long version) || version != VERSION) {
-      throw new IOException("checkpoint format version " + file.get("version") + ": this Kiln reads version "
+      throw new MalformedFileException("checkpoint format version " + file.get("version") + ": this Kiln reads version "
           + VERSION);
     }
     if (!(file.get("sha256") instanceof byte[] expected) || !(file.get("content") instanceof byte[] content)) {
-      throw new IOException("checkpoint lacks its sha256 or content bytes");
+      throw new MalformedFileException("checkpoint lacks its sha256 or content bytes");
     }
     byte[] actual = sha256(content);
     if (!MessageDigest.isEqual(expected, actual)) {
-      throw new IOException("checksum mismatch: the content's SHA-256 is " + HexFormat.of().formatHex(actual)
+      throw new MalformedFileException("checksum mismatch: the content's SHA-256 is " + HexFormat.of().formatHex(actual)
           + " but the file records " + HexFormat.of().formatHex(expected) + "; the file is damaged");
     }
     Map<String, Object> tree = FlaxMsgpack.read(content);

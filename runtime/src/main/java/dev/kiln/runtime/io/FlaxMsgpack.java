@@ -42,7 +42,7 @@ public final class FlaxMsgpack {
   public static LinkedHashMap<String, Object> read(byte[] bytes) throws IOException {
     Object value = MsgPack.read(bytes, FlaxMsgpack::decodeExt);
     if (!(value instanceof LinkedHashMap<?, ?> map)) {
-      throw new IOException("a Flax state dict must be a msgpack map at the top level, found "
+      throw new MalformedFileException("a Flax state dict must be a msgpack map at the top level, found "
           + (value == null ? "nil" : value.getClass().getSimpleName()));
     }
     refuseChunks(map, "");
@@ -110,7 +110,7 @@ public final class FlaxMsgpack {
     LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : flatten(tree).entrySet()) {
       if (!(e.getValue() instanceof NpyArray array)) {
-        throw new IOException("'" + e.getKey() + "': expected an array, found "
+        throw new MalformedFileException("'" + e.getKey() + "': expected an array, found "
             + (e.getValue() == null ? "nil" : e.getValue().getClass().getSimpleName() + " " + e.getValue()));
       }
       out.put(e.getKey(), array.toINDArray());
@@ -121,9 +121,9 @@ public final class FlaxMsgpack {
   private static Object decodeExt(int type, byte[] data, long offset) throws IOException {
     return switch (type) {
       case NDARRAY, NPSCALAR -> array(data, offset, type == NPSCALAR);
-      case NATIVE_COMPLEX -> throw new IOException("msgpack at byte " + offset
+      case NATIVE_COMPLEX -> throw new MalformedFileException("msgpack at byte " + offset
           + ": a complex number (Flax ext type 2), which Kiln does not support");
-      default -> throw new IOException("msgpack at byte " + offset + ": expected Flax ext type 1 (array) or 3"
+      default -> throw new MalformedFileException("msgpack at byte " + offset + ": expected Flax ext type 1 (array) or 3"
           + " (NumPy scalar), found ext type " + type);
     };
   }
@@ -132,23 +132,23 @@ public final class FlaxMsgpack {
   private static NpyArray array(byte[] payload, long offset, boolean scalar) throws IOException {
     String where = "Flax array at byte " + offset;
     Object decoded = MsgPack.read(payload, offset, (type, data, at) -> {
-      throw new IOException(where + ": expected no extension inside an array payload, found ext type " + type);
+      throw new MalformedFileException(where + ": expected no extension inside an array payload, found ext type " + type);
     });
     if (!(decoded instanceof List<?> parts) || parts.size() != 3) {
-      throw new IOException(where + ": expected [shape, dtype, bytes], found " + describe(decoded));
+      throw new MalformedFileException(where + ": expected [shape, dtype, bytes], found " + describe(decoded));
     }
     if (!(parts.get(0) instanceof List<?> dims)) {
-      throw new IOException(where + ": expected a shape list, found " + describe(parts.get(0)));
+      throw new MalformedFileException(where + ": expected a shape list, found " + describe(parts.get(0)));
     }
     long[] shape = new long[dims.size()];
     for (int i = 0; i < shape.length; i++) {
       if (!(dims.get(i) instanceof Long d) || d < 0) {
-        throw new IOException(where + ": expected non-negative dimensions, found shape " + dims);
+        throw new MalformedFileException(where + ": expected non-negative dimensions, found shape " + dims);
       }
       shape[i] = d;
     }
     if (scalar && shape.length != 0) {
-      throw new IOException(where + ": a NumPy scalar must have shape (), found " + dims);
+      throw new MalformedFileException(where + ": a NumPy scalar must have shape (), found " + dims);
     }
     String dtypeName;
     if (parts.get(1) instanceof String s) {
@@ -156,24 +156,24 @@ public final class FlaxMsgpack {
     } else if (parts.get(1) instanceof byte[] raw) { // msgpack without use_bin_type writes names as raw bytes
       dtypeName = new String(raw, StandardCharsets.US_ASCII);
     } else {
-      throw new IOException(where + ": expected a dtype name, found " + describe(parts.get(1)));
+      throw new MalformedFileException(where + ": expected a dtype name, found " + describe(parts.get(1)));
     }
     NpyDtype dtype = dtype(dtypeName);
     if (dtype == null) {
-      throw new IOException(where + ": unsupported dtype '" + dtypeName
+      throw new MalformedFileException(where + ": unsupported dtype '" + dtypeName
           + "': expected float32, float64, int32, int64, uint32, uint8 or bool");
     }
     if (!(parts.get(2) instanceof byte[] data)) {
-      throw new IOException(where + ": expected the array's bytes, found " + describe(parts.get(2)));
+      throw new MalformedFileException(where + ": expected the array's bytes, found " + describe(parts.get(2)));
     }
     long needed;
     try {
       needed = Math.multiplyExact(NpyDtype.elementCount(shape), dtype.size());
     } catch (ArithmeticException e) {
-      throw new IOException(where + ": shape " + Arrays.toString(shape) + " is absurdly large", e);
+      throw new MalformedFileException(where + ": shape " + Arrays.toString(shape) + " is absurdly large", e);
     }
     if (needed != data.length) {
-      throw new IOException(where + ": dtype " + dtypeName + " and shape " + Arrays.toString(shape) + " need "
+      throw new MalformedFileException(where + ": dtype " + dtypeName + " and shape " + Arrays.toString(shape) + " need "
           + needed + " bytes, found " + data.length);
     }
     return new NpyArray(dtype, shape, ByteBuffer.wrap(data));
@@ -227,7 +227,7 @@ public final class FlaxMsgpack {
 
   private static void refuseChunks(Map<?, ?> tree, String path) throws IOException {
     if (tree.containsKey(CHUNKED)) {
-      throw new IOException("'" + path + "' is an array Flax cut into chunks (over 1 GiB), which Kiln does not read");
+      throw new MalformedFileException("'" + path + "' is an array Flax cut into chunks (over 1 GiB), which Kiln does not read");
     }
     for (Map.Entry<?, ?> e : tree.entrySet()) {
       if (e.getValue() instanceof Map<?, ?> child) {

@@ -253,8 +253,8 @@ public final class MsgPack {
     }
   }
 
-  private IOException error(int at, String expected, String found) {
-    return new IOException("msgpack at byte " + (base + at) + ": expected " + expected + ", found " + found);
+  private MalformedFileException error(int at, String expected, String found) {
+    return new MalformedFileException("msgpack at byte " + (base + at) + ": expected " + expected + ", found " + found);
   }
 
   // ---------------------------------------------------------------------------------------------
