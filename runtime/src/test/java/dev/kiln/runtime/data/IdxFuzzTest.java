@@ -9,8 +9,7 @@ import dev.kiln.runtime.testing.ReaderContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Idx}'s parsing of any file, gzip or plain, as images and as labels, returns data whose size
@@ -20,21 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class IdxFuzzTest {
   private static final int CLASSES = 10;
-  private static Path file;
-
-  @BeforeAll
-  static void createFile() throws IOException {
-    file = Files.createTempFile("fuzz", ".idx");
-  }
-
-  @AfterAll
-  static void deleteFile() throws IOException {
-    Files.deleteIfExists(file);
-  }
+  @TempDir static Path dir;
 
   @FuzzTest(maxDuration = "5m")
   void read(byte[] input) throws IOException {
-    Files.write(file, input);
+    Path file = Files.write(dir.resolve("input.idx"), input);
     ReaderContract.check(input.length, () -> Idx.read(file, Idx.IMAGES_MAGIC), images -> {
       assertEquals(3, images.dims().length);
       assertEquals((long) images.dims()[0] * images.dims()[1] * images.dims()[2], images.data().length);
