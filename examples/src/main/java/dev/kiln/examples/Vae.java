@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -65,20 +66,56 @@ public final class Vae {
     }
   }
 
-  /** W3: the MLP VAE. */
-  public static final Kind<W3Vae> MLP = new Kind<>() {
-    private final W3VaeModel model = W3VaeModel.INSTANCE;
-    private final TapeCache<W3VaeModel.Tape> tapes = new TapeCache<>(model::tape, W3VaeModel.Tape::fits);
+  /**
+   * What the two VAEs share: the model, the code size, and the encoder and decoder sub-models that
+   * {@link #decode} and {@link #encodeMean} run on their own. Each VAE adds its training pass, which
+   * reads its generated tape's typed buffers.
+   */
+  private abstract static class Parts<P extends Record, E extends Record, D extends Record> implements Kind<P> {
+    private final ModelDefinition<P> model;
+    private final int latent;
+    private final ModelDefinition<E> encoder;
+    private final Function<P, E> encoderParams;
+    private final ModelDefinition<D> decoder;
+    private final Function<P, D> decoderParams;
+
+    Parts(ModelDefinition<P> model, int latent, ModelDefinition<E> encoder, Function<P, E> encoderParams,
+        ModelDefinition<D> decoder, Function<P, D> decoderParams) {
+      this.model = model;
+      this.latent = latent;
+      this.encoder = encoder;
+      this.encoderParams = encoderParams;
+      this.decoder = decoder;
+      this.decoderParams = decoderParams;
+    }
 
     @Override
-    public ModelDefinition<W3Vae> definition() {
+    public ModelDefinition<P> definition() {
       return model;
     }
 
     @Override
     public int latent() {
-      return 50;
+      return latent;
     }
+
+    @Override
+    public INDArray decode(P params, INDArray z) {
+      return decoder.apply(decoderParams.apply(params), z);
+    }
+
+    /** The encoder's output is the mean followed by the log-std. */
+    @Override
+    public INDArray encodeMean(P params, INDArray x) {
+      return encoder.apply(encoderParams.apply(params), x).get(NDArrayIndex.all(), NDArrayIndex.interval(0, latent));
+    }
+  }
+
+  /** W3: the MLP VAE. */
+  public static final Kind<W3Vae> MLP = new Parts<>(W3VaeModel.INSTANCE, 50, W3EncoderModel.INSTANCE,
+      W3Vae::encoder, W3DecoderModel.INSTANCE, W3Vae::decoder) {
+    private final W3VaeModel model = W3VaeModel.INSTANCE;
+    private final TapeCache<W3VaeModel.Tape> tapes = new TapeCache<>(model::tape, W3VaeModel.Tape::fits);
 
     @Override
     public double negativeElbo(W3Vae params, INDArray x, PRNGKey noise, W3Vae grads) {
@@ -92,32 +129,13 @@ public final class Vae {
       }
       return loss;
     }
-
-    @Override
-    public INDArray decode(W3Vae params, INDArray z) {
-      return W3DecoderModel.INSTANCE.apply(params.decoder(), z);
-    }
-
-    @Override
-    public INDArray encodeMean(W3Vae params, INDArray x) {
-      return W3EncoderModel.INSTANCE.apply(params.encoder(), x).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 50));
-    }
   };
 
   /** W3c: the convolutional VAE. */
-  public static final Kind<ConvVae> CONV = new Kind<>() {
+  public static final Kind<ConvVae> CONV = new Parts<>(ConvVaeModel.INSTANCE, 20, ConvVaeEncoderModel.INSTANCE,
+      ConvVae::encoder, ConvVaeDecoderModel.INSTANCE, ConvVae::decoder) {
     private final ConvVaeModel model = ConvVaeModel.INSTANCE;
     private final TapeCache<ConvVaeModel.Tape> tapes = new TapeCache<>(model::tape, ConvVaeModel.Tape::fits);
-
-    @Override
-    public ModelDefinition<ConvVae> definition() {
-      return model;
-    }
-
-    @Override
-    public int latent() {
-      return 20;
-    }
 
     @Override
     public double negativeElbo(ConvVae params, INDArray x, PRNGKey noise, ConvVae grads) {
@@ -130,16 +148,6 @@ public final class Vae {
         model.backward(params, t, new ConvVaeModel.Outputs(t.dMean, t.dLogStd, t.dDecoder), grads, false);
       }
       return loss;
-    }
-
-    @Override
-    public INDArray decode(ConvVae params, INDArray z) {
-      return ConvVaeDecoderModel.INSTANCE.apply(params.decoder(), z);
-    }
-
-    @Override
-    public INDArray encodeMean(ConvVae params, INDArray x) {
-      return ConvVaeEncoderModel.INSTANCE.apply(params.encoder(), x).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 20));
     }
   };
 
