@@ -81,11 +81,15 @@ public final class Cli {
                 --classifier (W1b parameters from train --model lenet), also report the share of the images
                 it classifies with probability >= 0.9 and the entropy of their class histogram, beside the
                 same figures for as many real test images (use -n 1000).
-        train --model word-gan|word-lstm [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data FILE] [--out DIR]
+        train --model word-gan|word-lstm [--epochs N] [--pretrain-epochs N] [--batch-size N] [--lr X] [--seed N]
+                [--data FILE] [--out DIR]
                 Text generation (docs/text-generation.md) on English words (--data: a word list, one word a
-                line; default $KILN_WORDS, else /usr/share/dict/words): the character GAN (straight-through
-                Gumbel-softmax, default 10 epochs) or the character LSTM language model (default 5 epochs);
-                prints losses, metrics and samples per epoch and writes the parameters to --out.
+                line; default $KILN_WORDS, else /usr/share/dict/words): the character GAN (an LSTM generator
+                pretrained by maximum likelihood for --pretrain-epochs, default 3, then trained against a
+                convolutional discriminator by policy gradients, default 1 epoch) or the character LSTM
+                language model (default 5 epochs); prints losses, metrics and samples per epoch and writes
+                the parameters to --out. summary --model word-gan shows the discriminator; the generator is
+                word-lstm's network.
         generate words|metrics --model gan|lstm|bigram [-n N] [--temperature T] [--params FILE] [--seed N] [--data FILE]
                 Write N words (default 20), one a line, drawn at temperature T (default 1), or with 'metrics'
                 the validity, novelty and diversity of N words. gan and lstm load --params (default where
@@ -94,7 +98,7 @@ public final class Cli {
       """;
 
   private static final Map<String, Set<String>> OPTIONS = Map.of(
-      "train", Set.of("model", "epochs", "batch-size", "lr", "seed", "data", "out", "resume"),
+      "train", Set.of("model", "epochs", "pretrain-epochs", "batch-size", "lr", "seed", "data", "out", "resume"),
       "summary", Set.of("model"),
       "predict", Set.of("model", "params", "top", "limit", "vocabulary"),
       "generate", Set.of("model", "params", "n", "seed", "out", "interpolate", "classifier", "data",
@@ -176,7 +180,7 @@ public final class Cli {
       case "conv-vae" -> ConvVaeModel.INSTANCE;
       case "gan" -> GanGeneratorModel.INSTANCE;
       case "dcgan" -> DcganGeneratorModel.INSTANCE;
-      case "word-gan" -> WordGanGeneratorModel.INSTANCE;
+      case "word-gan" -> WordGanDiscriminatorModel.INSTANCE;
       case "word-lstm" -> WordLstmModel.INSTANCE;
       default -> throw new IllegalArgumentException("unknown model '" + name
           + "': expected mlp, cnn, lenet, lstm, vae, conv-vae, gan, dcgan, word-gan or word-lstm");
@@ -198,13 +202,14 @@ public final class Cli {
           a.number("seed", 0L, Long::valueOf), Path.of(a.option("out", "runs/" + kind.name())), console);
       return;
     }
-    if (model == WordGanGeneratorModel.INSTANCE || model == WordLstmModel.INSTANCE) {
+    if (model == WordGanDiscriminatorModel.INSTANCE || model == WordLstmModel.INSTANCE) {
       WordList words = WordList.load(a.options().containsKey("data") ? Path.of(a.options().get("data")) : null);
-      Path out = Path.of(a.option("out", "runs/" + model.name()));
+      boolean gan = model == WordGanDiscriminatorModel.INSTANCE;
+      Path out = Path.of(a.option("out", gan ? "runs/WordGan" : "runs/" + model.name()));
       long seed = a.number("seed", 0L, Long::valueOf);
-      if (model == WordGanGeneratorModel.INSTANCE) {
-        WordGan.train(words, a.number("epochs", 10, Integer::valueOf), a.number("batch-size", 64, Integer::valueOf),
-            seed, out, console);
+      if (gan) {
+        WordGan.train(words, a.number("pretrain-epochs", 3, Integer::valueOf), a.number("epochs", 1, Integer::valueOf),
+            a.number("batch-size", 64, Integer::valueOf), seed, out, console);
       } else {
         WordLanguageModel.train(words, a.number("epochs", 5, Integer::valueOf),
             a.number("batch-size", 64, Integer::valueOf), a.number("lr", 3e-3, Double::valueOf), seed, out, console);

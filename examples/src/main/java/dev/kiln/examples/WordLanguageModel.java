@@ -38,6 +38,8 @@ final class WordLanguageModel {
   private static final WordLstmModel MODEL = WordLstmModel.INSTANCE;
   /** The model reads the start id and up to 10 letters. */
   static final int STEPS = WordList.MAX_LENGTH + 1;
+  /** Words generated after each epoch to measure validity, novelty and diversity. */
+  static final int MEASURED = 1000;
 
   private WordLanguageModel() {}
 
@@ -52,14 +54,30 @@ final class WordLanguageModel {
     console.print(MODEL.summary());
     PRNGKey[] keys = PRNGKey.of(seed).split(3); // parameters, shuffling, samples
     WordLstm params = MODEL.init(keys[0]);
+    List<Epoch> history = fit(params, words, epochs, batchSize, learningRate, keys[1], keys[2], console);
+    ParameterFiles.save(out.resolve("params.safetensors"), MODEL.variables(params));
+    console.println("parameters: " + out.resolve("params.safetensors"));
+    return history.stream().mapToDouble(Epoch::loss).toArray();
+  }
+
+  /** One epoch of {@link #fit}: its mean training loss (nats per character) and the metrics of words drawn after it. */
+  record Epoch(double loss, WordMetrics metrics) {}
+
+  /**
+   * Trains {@code params} in place by maximum likelihood on {@code words.train()}, Adam, batches
+   * shuffled with {@code shuffling}; after each epoch prints its mean loss, the metrics of 1,000
+   * words drawn with {@code samples} and a few of them, and returns them.
+   */
+  static List<Epoch> fit(WordLstm params, WordList words, int epochs, int batchSize, double learningRate,
+      PRNGKey shuffling, PRNGKey samples, PrintStream console) {
     WordLstm grads = MODEL.zerosLike(params);
     List<INDArray> leaves = MODEL.leaves(params);
     List<INDArray> gradLeaves = MODEL.leaves(grads);
     Optimizer adam = Optax.adam(learningRate);
     OptimizerState state = adam.init(leaves);
     TapeCache<WordLstmModel.Tape> tapes = new TapeCache<>(MODEL::tape, WordLstmModel.Tape::fits);
-    Batches batches = Batches.shuffled(sequences(words.train()), batchSize, keys[1]);
-    double[] losses = new double[epochs];
+    Batches batches = Batches.shuffled(sequences(words.train()), batchSize, shuffling);
+    List<Epoch> history = new ArrayList<>();
     for (int epoch = 1; epoch <= epochs; epoch++) {
       ProgressBar bar = ProgressBar.onConsole("epoch " + epoch + "/" + epochs, batches.count(),
           ProgressBar.Unit.COUNT, "words/s");
@@ -78,14 +96,12 @@ final class WordLanguageModel {
         bar.advance(1, inputs.size(0));
       }
       bar.finish();
-      losses[epoch - 1] = sum / batches.count();
-      List<String> samples = generate(params, 1000, 1.0, keys[2]);
+      List<String> drawn = generate(params, MEASURED, 1.0, samples);
+      history.add(new Epoch(sum / batches.count(), WordMetrics.of(drawn, words)));
       console.printf(Locale.ROOT, "epoch %d/%d:  loss %.4f nats per character%n  %s%n  samples: %s%n", epoch, epochs,
-          losses[epoch - 1], WordMetrics.of(samples, words), String.join(" ", samples.subList(0, 12)));
+          sum / batches.count(), history.get(epoch - 1).metrics(), String.join(" ", drawn.subList(0, 12)));
     }
-    ParameterFiles.save(out.resolve("params.safetensors"), MODEL.variables(params));
-    console.println("parameters: " + out.resolve("params.safetensors"));
-    return losses;
+    return history;
   }
 
   /**
@@ -127,8 +143,10 @@ final class WordLanguageModel {
       words[i] = new StringBuilder();
     }
     // the prediction at step t depends only on inputs 0..t, so the padding after them does not matter
+    WordLstmModel.Tape tape = MODEL.tape(inputs); // one set of buffers for all steps: no garbage for the GC to find
     for (int t = 0; t < WordList.MAX_LENGTH; t++) {
-      INDArray next = MODEL.apply(params, inputs).get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+      INDArray next = MODEL.forward(params, inputs, tape)
+          .get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
       int[] ids = JaxRandom.categorical(key.foldIn(t), next.div(temperature));
       for (int i = 0; i < n; i++) {
         if (ended[i] || ids[i] == Letters.END) {

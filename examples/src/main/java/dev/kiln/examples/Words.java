@@ -12,13 +12,13 @@ import java.util.List;
 
 /**
  * The word generators from the command line: {@code generate words} prints generated words, one a
- * line, and {@code generate metrics} their {@link WordMetrics}. The GAN and the language model load
- * trained parameters; the bigram sampler is fitted to the training words on the spot.
+ * line, and {@code generate metrics} their {@link WordMetrics}. The GAN's generator and the language
+ * model, the same network trained two ways, load trained parameters; the bigram sampler is fitted to the training words on the spot.
  */
 final class Words {
   /** What {@code --model} names. */
   enum Generator {
-    GAN("runs/WordGanGenerator/generator.safetensors"),
+    GAN("runs/WordGan/generator.safetensors"),
     LSTM("runs/WordLstm/params.safetensors"),
     BIGRAM(null);
 
@@ -58,9 +58,7 @@ final class Words {
     PRNGKey key = PRNGKey.of(seed);
     Path file = params != null ? params : generator.defaultParams == null ? null : Path.of(generator.defaultParams);
     return switch (generator) {
-      case GAN -> WordGan.generate(WordGanGeneratorModel.INSTANCE.fromFlax(ParameterFiles.load(file)), n, temperature,
-          key);
-      case LSTM -> WordLanguageModel.generate(WordLstmModel.INSTANCE.fromFlax(ParameterFiles.load(file)), n,
+      case GAN, LSTM -> WordLanguageModel.generate(WordLstmModel.INSTANCE.fromFlax(ParameterFiles.load(file)), n,
           temperature, key);
       case BIGRAM -> BigramSampler.fit(WordList.load(wordList).train()).sample(n, temperature, key);
     };

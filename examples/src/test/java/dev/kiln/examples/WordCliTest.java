@@ -35,7 +35,7 @@ class WordCliTest {
     assertEquals(5, lines(fromLstm.out()).size(), fromLstm.out());
 
     Path gan = dir.resolve("gan.safetensors");
-    ParameterFiles.save(gan, WordGanGeneratorModel.INSTANCE.variables(WordGanGeneratorModel.INSTANCE.init(PRNGKey.of(1))));
+    ParameterFiles.save(gan, WordLstmModel.INSTANCE.variables(WordLstmModel.INSTANCE.init(PRNGKey.of(2))));
     Result fromGan = CliTest.cli("generate", "words", "--model", "gan", "-n", "3", "--params", gan.toString());
     assertEquals(0, fromGan.status(), fromGan.err());
     assertEquals(3, lines(fromGan.out()).size(), fromGan.out());
@@ -69,5 +69,16 @@ class WordCliTest {
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("epoch 1/1:  loss ") && r.out().contains("samples: "), r.out());
     assertTrue(Files.isRegularFile(out.resolve("params.safetensors")));
+  }
+
+  @Test
+  void trainWordGanPretrainsThenTrainsAdversarially(@TempDir Path out) {
+    Result r = CliTest.cli("train", "--model", "word-gan", "--pretrain-epochs", "1", "--epochs", "1", "--data", WORDS,
+        "--out", out.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("pretraining the generator by maximum likelihood (epochs: 1)") && r.out().contains("epoch 1/1:  discriminator loss ")
+        && r.out().contains("mean reward "), r.out());
+    assertTrue(Files.isRegularFile(out.resolve("generator.safetensors")));
+    assertTrue(Files.isRegularFile(out.resolve("discriminator.safetensors")));
   }
 }

@@ -12,6 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * weighs each predicted character as much as a batch of long ones. The gradient with respect to the
  * logits is {@code (softmax(logits) - onehot(labels)) * mask / mask.sum()}: zero at padding. Labels
  * at padded positions must still be class ids (any, e.g. 0); they do not count.
+ *
+ * <p>{@link #weightedSum} is the general form behind it: each position's cross-entropy times a
+ * weight of any sign, summed. With the weight of every token a policy drew set to that draw's
+ * advantage it is the REINFORCE surrogate, whose gradient is the policy gradient.
  */
 public final class MaskedSoftmaxCrossEntropy {
   private MaskedSoftmaxCrossEntropy() {}
@@ -19,19 +23,30 @@ public final class MaskedSoftmaxCrossEntropy {
   /** The loss. */
   public static double value(INDArray logits, INDArray labels, INDArray mask) {
     INDArray flat = flat(logits);
-    return reduce(SoftmaxCrossEntropy.perRow(flat, classIds(logits, labels, mask)), mask);
+    return reduce(SoftmaxCrossEntropy.perRow(flat, classIds(logits, labels, mask, "mask")), mask);
   }
 
   /** The loss; writes dLoss/dLogits into {@code gradient}, shaped and typed like the logits. */
   public static double valueAndGradient(INDArray logits, INDArray labels, INDArray mask, INDArray gradient) {
+    return weightedSum(logits, labels, mask.castTo(logits.dataType()).div(realPositions(mask)), gradient);
+  }
+
+  /**
+   * {@code sum(weights * softmax_cross_entropy_with_integer_labels(logits, labels))}; writes its
+   * gradient {@code (softmax(logits) - onehot(labels)) * weights} into {@code gradient}.
+   *
+   * @param weights {@code [N, T]}, any real numbers: 0 leaves a position out, a negative weight
+   *     pushes its label's probability down
+   */
+  public static double weightedSum(INDArray logits, INDArray labels, INDArray weights, INDArray gradient) {
     Shapes.requireGradient(logits, gradient);
     INDArray flat = flat(logits);
-    INDArray ids = classIds(logits, labels, mask);
+    INDArray ids = classIds(logits, labels, weights, "weights");
+    INDArray column = weights.reshape(flat.size(0), 1).castTo(logits.dataType());
     INDArray rows = flat.ulike();
     SoftmaxCrossEntropy.rowGradients(flat, ids, rows);
-    INDArray weights = mask.reshape(flat.size(0), 1).castTo(logits.dataType()).div(realPositions(mask));
-    gradient.assign(rows.muliColumnVector(weights).reshape(logits.shape()));
-    return reduce(SoftmaxCrossEntropy.perRow(flat, ids), mask);
+    gradient.assign(rows.muliColumnVector(column).reshape(logits.shape()));
+    return SoftmaxCrossEntropy.perRow(flat, ids).mul(column.reshape(flat.size(0))).sumNumber().doubleValue();
   }
 
   private static double reduce(INDArray perPosition, INDArray mask) {
@@ -56,12 +71,12 @@ public final class MaskedSoftmaxCrossEntropy {
     return logits.dup('c').reshape(logits.size(0) * logits.size(1), logits.size(2));
   }
 
-  /** The labels as int32 ids {@code [N * T]}, each checked, after the labels' and the mask's shapes. */
-  private static INDArray classIds(INDArray logits, INDArray labels, INDArray mask) {
+  /** The labels as int32 ids {@code [N * T]}, each checked, after the shapes of the labels and of the mask or weights. */
+  private static INDArray classIds(INDArray logits, INDArray labels, INDArray perPosition, String name) {
     long[] expected = {logits.size(0), logits.size(1)};
-    for (INDArray a : new INDArray[] {labels, mask}) {
+    for (INDArray a : new INDArray[] {labels, perPosition}) {
       if (!Arrays.equals(a.shape(), expected)) {
-        throw new IllegalArgumentException((a == labels ? "labels" : "mask") + " have shape "
+        throw new IllegalArgumentException((a == labels ? "labels" : name) + " have shape "
             + Arrays.toString(a.shape()) + ": expected " + Arrays.toString(expected) + " for logits of shape "
             + Arrays.toString(logits.shape()));
       }

@@ -58,6 +58,32 @@ class MaskedSoftmaxCrossEntropyTest {
   }
 
   @Test
+  void weightedSumTakesWeightsOfEitherSignAndItsGradientMatchesFiniteDifferences() {
+    INDArray logits = GradientCheck.randn(6, 2, 4, 5);
+    INDArray weights = Nd4j.createFromArray(new double[][] {{0.5, -1.5, 0, 2}, {-0.25, 1, 3, -2}});
+    double sum = 0;
+    for (int n = 0; n < 2; n++) {
+      for (int t = 0; t < 4; t++) {
+        sum += weights.getDouble(n, t) * crossEntropy(logits, n, t, LABELS.getInt(n, t));
+      }
+    }
+    INDArray gradient = logits.ulike();
+    assertEquals(sum, MaskedSoftmaxCrossEntropy.weightedSum(logits, LABELS, weights, gradient), 1e-12);
+    GradientCheck.of(Map.of("logits", logits)).check(
+        in -> Nd4j.createFromArray(MaskedSoftmaxCrossEntropy.weightedSum(in.get("logits"), LABELS, weights,
+            in.get("logits").ulike())),
+        (in, ct) -> {
+          MaskedSoftmaxCrossEntropy.weightedSum(in.get("logits"), LABELS, weights, gradient);
+          return Map.of("logits", gradient.mul(ct.getDouble(0)));
+        });
+    // a negative weight lowers the label's probability along the descent direction
+    assertTrue(gradient.getDouble(0, 1, LABELS.getInt(0, 1)) > 0);
+    String badWeights = assertThrows(IllegalArgumentException.class,
+        () -> MaskedSoftmaxCrossEntropy.weightedSum(logits, LABELS, Nd4j.ones(2, 5), logits.ulike())).getMessage();
+    assertTrue(badWeights.contains("weights have shape [2, 5]: expected [2, 4]"), badWeights);
+  }
+
+  @Test
   void worksInFloat32WithFloatLabels() {
     INDArray logits = GradientCheck.randn(9, 2, 4, 5);
     INDArray gradient = logits.castTo(DataType.FLOAT).ulike();
