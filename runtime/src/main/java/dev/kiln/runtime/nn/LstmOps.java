@@ -50,14 +50,19 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
  * </pre>
  *
  * <p><b>Layout and cost.</b> The four gates are fused: {@code W_x [E, 4H]} and {@code W_h [H, 4H]}
- * (built per call from the twelve parameters), columns in the order {@code (i, f, o, g)} so that the
- * three sigmoid gates are one block. {@code forward} projects all steps' inputs with one gemm, then
- * per step does one gemm and seven element-wise ops on views; {@code backward} does per step one
- * gemm and sixteen element-wise ops (plus two where rows end, in "last" mode), keeping each step's
- * {@code dz} in place of its gates, so that {@code dx} and each gate's parameter gradients are
- * gemms over all steps at once (see {@code parameterGradients} for {@code dW_h}). Per step nothing
- * is allocated but views; per call, the fused weights {@code [E + H + 1, 4H]} and, in "last" mode,
- * a {@code [T, B]} mask of the rows' last steps.
+ * (copied from the twelve parameters on every call), columns in the order {@code (i, f, o, g)} so
+ * that the three sigmoid gates are one block. The sigmoid gates' weights are halved in the forward
+ * copy, so that one {@code tanh} over all four gates and {@code sigmoid(z) = (1 + tanh(z / 2)) / 2}
+ * give every activation (libnd4j's sigmoid costs several times its tanh). {@code forward} projects
+ * all steps' inputs with one gemm, then per step does one gemm and eight element-wise ops on views;
+ * {@code backward} does per step one gemm and sixteen element-wise ops, keeping each step's {@code
+ * dz} in place of its gates, so that {@code dx} and the parameter gradients are gemms over all
+ * steps at once (see {@code parameterGradients} for {@code dW_h}). The ops are tiny ({@code [B,
+ * H]}), so the cost is ND4J's per-op overhead: both passes are recorded once per set of arrays as
+ * an {@link OpPlan} (views and native op contexts built once, kept in a {@link PlanCache}) and
+ * replayed on later calls with the same arrays, which is what generated code does on every step.
+ * What depends on the lengths is written into small arrays the plan reads ({@code forward}'s
+ * gather rows, {@code backward}'s last-step mask), so the recorded ops never change.
  *
  * <p><b>Buffers.</b> The caller gives every result and scratch array, all of one floating type
  * (float32 or float64): {@code gates [B, T, 4H]} (the gate activations, then in {@code backward}
@@ -65,7 +70,8 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
  * hiddens [B, T, H]} (every step's {@code h}) are written by {@code forward} and consumed by {@code
  * backward}, which overwrites {@code gates} and {@code cells}: run {@code forward} again before
  * another {@code backward}. These three, {@code x} and {@code dx} must be C-ordered contiguous (see
- * {@link Reshapes#asMatrix}); {@code lengths} may have any numeric type.
+ * {@link Reshapes#asMatrix}); {@code lengths} may have any numeric type. Each thread keeps the plans
+ * of its last eight sets of arrays for each pass, and with them references to those arrays.
  */
 public final class LstmOps {
   /** The column block of the fused weights of each Flax gate, in Flax's order {@code i, f, g, o}. */
