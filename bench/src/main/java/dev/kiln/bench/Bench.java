@@ -111,7 +111,7 @@ public final class Bench {
     String torchVersion = "";
     for (Workload w : workloads) {
       String[] childArgs = {w.name(), Double.toString(seconds), Integer.toString(warmup)};
-      Launcher.Outcome kiln = timed(w.id() + " Kiln", () -> launcher.java(KilnJob.class, childArgs), out);
+      Launcher.Outcome kiln = timed(w.id() + " Kiln", () -> launcher.kiln(KilnJob.class, childArgs), out);
       Launcher.Outcome torch = timed(w.id() + " PyTorch", () -> launcher.python(python, script, w.name(),
           childArgs[1], childArgs[2], Integer.toString(threads)), out);
       Launcher.Outcome dl4j = timed(w.id() + " DL4J", () -> launcher.java(Dl4jJob.class, childArgs), out);
@@ -146,7 +146,7 @@ public final class Bench {
     if (w1 != null && w1[0].ok() && tuneMalloc) {
       String[] args = {Workload.W1.name(), Double.toString(seconds), Integer.toString(warmup)};
       Launcher.Outcome plain = timed("W1 Kiln, glibc default malloc",
-          () -> new Launcher(threads, false).java(KilnJob.class, args), out);
+          () -> new Launcher(threads, false).kiln(KilnJob.class, args), out);
       if (plain.ok()) {
         out.printf(Locale.ROOT, "W1 Kiln with glibc's default malloc: %.1f images/s, %d MB peak RSS (tuned: %.1f,"
             + " %d MB)%n", plain.measurement().throughput(), plain.measurement().peakRssKb() / 1024,

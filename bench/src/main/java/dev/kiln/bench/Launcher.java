@@ -28,6 +28,18 @@ final class Launcher {
       "MALLOC_TRIM_THRESHOLD_", "17179869184",
       "MALLOC_TOP_PAD_", "536870912");
 
+  /**
+   * The JVM settings Kiln recommends for training (docs/benchmarks.md), given to the Kiln children.
+   * ND4J arrays live off the Java heap and are freed when the collector finds their small Java
+   * objects dead: a young generation of 16 MB, collected by the serial collector (about 2 ms per
+   * collection, one every dozen W2 steps), finds them every few steps, where G1's young generation
+   * grows to hundreds of MB and keeps that much dead native memory (and its own heap pages) resident.
+   */
+  static final List<String> KILN_JVM_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-Xmn16m");
+
+  /** The JVM settings of the other Java children (DL4J, the sgemm peak). */
+  private static final List<String> OTHER_JVM_OPTIONS = List.of("-Xmx1g");
+
   private final int threads;
   private final boolean tuneMalloc;
 
@@ -43,11 +55,21 @@ final class Launcher {
     }
   }
 
-  /** A Java child: {@code mainClass} on this JVM's class path. */
+  /** A Kiln child: {@code mainClass} on this JVM's class path, with {@link #KILN_JVM_OPTIONS}. */
+  Outcome kiln(Class<?> mainClass, String... args) {
+    return java(KILN_JVM_OPTIONS, mainClass, args);
+  }
+
+  /** Another Java child (DL4J, the sgemm peak): {@code mainClass} on this JVM's class path. */
   Outcome java(Class<?> mainClass, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    return java(OTHER_JVM_OPTIONS, mainClass, args);
+  }
+
+  private Outcome java(List<String> options, Class<?> mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
     command.addAll(List.of(args));
     return run(command, tuneMalloc);
   }

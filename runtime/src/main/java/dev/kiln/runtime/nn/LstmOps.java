@@ -6,15 +6,9 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Flax's {@code nn.RNN(nn.LSTMCell(features=H), return_carry=True)} over batch-major sequences
@@ -56,14 +50,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  *
  * <p><b>Layout and cost.</b> The four gates are fused: {@code W_x [E, 4H]} and {@code W_h [H, 4H]}
- * (built per call from the twelve parameters), columns in the order {@code (i, f, o, g)} so that the
- * three sigmoid gates are one block. {@code forward} projects all steps' inputs with one gemm, then
- * per step does one gemm and seven element-wise ops on views; {@code backward} does per step one
- * gemm and sixteen element-wise ops (plus two where rows end, in "last" mode), keeping each step's
- * {@code dz} in place of its gates, so that {@code dx} and each gate's parameter gradients are
- * gemms over all steps at once (see {@code parameterGradients} for {@code dW_h}). Per step nothing
- * is allocated but views; per call, the fused weights {@code [E + H + 1, 4H]} and, in "last" mode,
- * a {@code [T, B]} mask of the rows' last steps.
+ * (copied from the twelve parameters on every call), columns in the order {@code (i, f, o, g)} so
+ * that the three sigmoid gates are one block. The sigmoid gates' weights are halved in the forward
+ * copy, so that one {@code tanh} over all four gates and {@code sigmoid(z) = (1 + tanh(z / 2)) / 2}
+ * give every activation (libnd4j's sigmoid costs several times its tanh). {@code forward} projects
+ * all steps' inputs with one gemm, then per step does one gemm and eight element-wise ops on views;
+ * {@code backward} does per step one gemm and sixteen element-wise ops, keeping each step's {@code
+ * dz} in place of its gates, so that {@code dx} and the parameter gradients are gemms over all
+ * steps at once (see {@code parameterGradients} for {@code dW_h}). The ops are tiny ({@code [B,
+ * H]}), so the cost is ND4J's per-op overhead: both passes are recorded once per set of arrays as
+ * an {@link OpPlan} (views and native op contexts built once, kept in a {@link PlanCache}) and
+ * replayed on later calls with the same arrays, which is what generated code does on every step.
+ * What depends on the lengths is written into small arrays the plan reads ({@code forward}'s
+ * gather rows, {@code backward}'s last-step mask), so the recorded ops never change.
  *
  * <p><b>Buffers.</b> The caller gives every result and scratch array, all of one floating type
  * (float32 or float64): {@code gates [B, T, 4H]} (the gate activations, then in {@code backward}
@@ -71,11 +70,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * hiddens [B, T, H]} (every step's {@code h}) are written by {@code forward} and consumed by {@code
  * backward}, which overwrites {@code gates} and {@code cells}: run {@code forward} again before
  * another {@code backward}. These three, {@code x} and {@code dx} must be C-ordered contiguous (see
- * {@link Reshapes#asMatrix}); {@code lengths} may have any numeric type.
+ * {@link Reshapes#asMatrix}); {@code lengths} may have any numeric type. Each thread keeps the plans
+ * of its last eight sets of arrays for each pass, and with them references to those arrays.
  */
 public final class LstmOps {
   /** The column block of the fused weights of each Flax gate, in Flax's order {@code i, f, g, o}. */
   private static final int[] BLOCK = {0, 1, 3, 2};
+
+  /** Plans for the arrays of the last few calls of this thread (a few models or layers in turn). */
+  private static final PlanCache<Forward> FORWARD = new PlanCache<>(8);
+  private static final PlanCache<Backward> BACKWARD = new PlanCache<>(8);
 
   private LstmOps() {}
 
@@ -112,53 +116,20 @@ public final class LstmOps {
     d.requireState("c0", c0);
     d.requireState("h0", h0);
     int[] len = lengths(lengths, d);
-    INDArray w = fusedWeights(p, x.dataType());
-    INDArray wx = w.get(interval(0, d.e), all());
-    INDArray wh = w.get(interval(d.e, d.e + d.h), all());
-
-    // z = x W_x + b for all steps at once; the recurrent part is added step by step.
-    INDArray z = Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates");
-    mmul(Reshapes.asMatrix(x, d.e, "LSTM input"), wx, z, false, false, 1.0, 0.0);
-    z.addiRowVector(w.get(point(d.e + d.h), all()));
-    INDArray cPrev = c0;
-    INDArray hPrev = h0;
-    for (int t = 0; t < d.t; t++) {
-      INDArray c = step(cells, t);
-      INDArray h = step(hiddens, t);
-      if (hPrev != null) {
-        mmul(hPrev, wh, gate(gates, t, 0, 4, d.h), false, false, 1.0, 1.0); // z_t += h_{t-1} W_h
+    Forward plan = FORWARD.get(key(p, x, c0, h0, gates, cells, hiddens, out),
+        () -> Forward.build(d, x, p, c0, h0, gates, cells, hiddens, out));
+    if (!d.sequence) {
+      // out[b] = h at step length[b] - 1: rows b T + length[b] - 1 of hiddens seen as [B * T, H]
+      int[] rows = new int[d.b];
+      for (int b = 0; b < d.b; b++) {
+        rows[b] = b * d.t + Math.max(len[b] - 1, 0);
       }
-      Transforms.sigmoid(gate(gates, t, 0, 3, d.h), false); // i, f, o
-      INDArray g = gate(gates, t, 3, 4, d.h);
-      Transforms.tanh(g, false);
-      gate(gates, t, 0, 1, d.h).mul(g, c); // c' = i g
-      if (cPrev != null) {
-        gate(gates, t, 1, 2, d.h).mul(cPrev, h); // + f c, with h as the scratch
-        c.addi(h);
-      }
-      Nd4j.exec(new Tanh(c, h)); // h' = o tanh(c')
-      h.muli(gate(gates, t, 2, 3, d.h));
-      cPrev = c;
-      hPrev = h;
+      plan.lastRows.data().setData(rows);
     }
-
+    plan.ops.run();
     if (d.sequence) {
-      if (out != hiddens) {
-        out.assign(hiddens);
-      }
       return;
     }
-    // out[b] = h at step length[b] - 1: rows of hiddens seen as [B * T, H]
-    int[] rows = new int[d.b];
-    for (int b = 0; b < d.b; b++) {
-      rows[b] = b * d.t + Math.max(len[b] - 1, 0);
-    }
-    Nd4j.exec(
-        DynamicCustomOp.builder("gather")
-            .addInputs(Reshapes.asMatrix(hiddens, d.h, "LSTM hiddens"), Nd4j.createFromArray(rows))
-            .addOutputs(out)
-            .addIntegerArguments(0)
-            .build());
     for (int b = 0; b < d.b; b++) {
       if (len[b] == 0) {
         INDArray row = out.getRow(b);
@@ -168,6 +139,63 @@ public final class LstmOps {
           row.assign(h0.getRow(b));
         }
       }
+    }
+  }
+
+  /** The recorded forward pass of one set of arrays; {@code lastRows} ("last" mode) selects the outputs. */
+  private record Forward(OpPlan ops, INDArray lastRows) implements AutoCloseable {
+    static Forward build(Dims d, INDArray x, LstmParams p, INDArray c0, INDArray h0, INDArray gates,
+        INDArray cells, INDArray hiddens, INDArray out) {
+      OpPlan plan = new OpPlan();
+      // sigmoid(z) = (1 + tanh(z / 2)) / 2: halving the sigmoid gates' weights lets one tanh cover
+      // all four gates (libnd4j's sigmoid costs several times its tanh)
+      INDArray w = fusedWeights(plan, p, d, 0.5);
+      INDArray wx = w.get(interval(0, d.e), all());
+      INDArray wh = w.get(interval(d.e, d.e + d.h), all());
+      INDArray half = Nd4j.scalar(d.type, 0.5);
+
+      // z = x W_x + b for all steps at once; the recurrent part is added step by step.
+      INDArray z = Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates");
+      plan.matmul(Reshapes.asMatrix(x, d.e, "LSTM input"), wx, z, false, false, 1.0, 0.0);
+      plan.add(z, w.get(point(d.e + d.h), all()), z);
+      INDArray cPrev = c0;
+      INDArray hPrev = h0;
+      for (int t = 0; t < d.t; t++) {
+        INDArray c = step(cells, t);
+        INDArray h = step(hiddens, t);
+        INDArray zt = gate(gates, t, 0, 4, d.h);
+        INDArray sig = gate(gates, t, 0, 3, d.h); // i, f, o
+        if (hPrev != null) {
+          plan.matmul(hPrev, wh, zt, false, false, 1.0, 1.0); // z_t += h_{t-1} W_h
+        }
+        plan.tanh(zt, zt);
+        plan.mul(sig, half, sig);
+        plan.add(sig, half, sig);
+        plan.mul(gate(gates, t, 0, 1, d.h), gate(gates, t, 3, 4, d.h), c); // c' = i g
+        if (cPrev != null) {
+          plan.mul(gate(gates, t, 1, 2, d.h), cPrev, h); // + f c, with h as the scratch
+          plan.add(c, h, c);
+        }
+        plan.tanh(c, h); // h' = o tanh(c')
+        plan.mul(h, gate(gates, t, 2, 3, d.h), h);
+        cPrev = c;
+        hPrev = h;
+      }
+      if (d.sequence) {
+        if (out != hiddens) {
+          plan.assign(hiddens, out);
+        }
+        return new Forward(plan, null);
+      }
+      INDArray rows = Nd4j.create(DataType.INT32, d.b);
+      plan.op("gather", new INDArray[] {Reshapes.asMatrix(hiddens, d.h, "LSTM hiddens"), rows},
+          new INDArray[] {out}, new long[] {0}, new double[0]);
+      return new Forward(plan, rows);
+    }
+
+    @Override
+    public void close() {
+      ops.close();
     }
   }
 
@@ -223,168 +251,212 @@ public final class LstmOps {
       Reshapes.asMatrix(dOut, d.h, "LSTM output gradient"); // contiguous, for the per-step views
     }
     int[] len = lengths(lengths, d);
-    INDArray w = fusedWeights(p, x.dataType());
-    INDArray wx = w.get(interval(0, d.e), all());
-    INDArray wh = w.get(interval(d.e, d.e + d.h), all());
-
-    INDArray dc = block(carry, 0, 1, d.h);
-    INDArray dh = block(carry, 1, 2, d.h);
-    carry.assign(0);
-    INDArray di = block(work, 0, 1, d.h);
-    INDArray df = block(work, 1, 2, d.h);
-    INDArray dO = block(work, 2, 3, d.h);
-    INDArray dg = block(work, 3, 4, d.h);
-    LastSteps last = LastSteps.of(len, d.t, d.type);
-    INDArray c = step(cells, d.t - 1);
-    for (int t = d.t - 1; t >= 0; t--) {
-      INDArray i = gate(gates, t, 0, 1, d.h);
-      INDArray f = gate(gates, t, 1, 2, d.h);
-      INDArray o = gate(gates, t, 2, 3, d.h);
-      INDArray g = gate(gates, t, 3, 4, d.h);
-      INDArray cPrev = t > 0 ? step(cells, t - 1) : c0;
-      if (d.sequence) {
-        dh.addi(step(dOut, t));
-      } else {
-        last.add(dh, dOut, t, dO);
-      }
-      if (dcLast != null) {
-        last.add(dc, dcLast, t, dO);
-      }
-      // dc += dh o (1 - tanh(c')^2); df is the scratch
-      dh.mul(o, dg);
-      Nd4j.exec(DynamicCustomOp.builder("tanh_bp").addInputs(c, dg).addOutputs(df).build());
-      dc.addi(df);
-      Transforms.tanh(c, false); // cells[:, t] is not needed any more: it now holds tanh(c')
-      dh.mul(c, dO);
-      dc.mul(g, di);
-      dc.mul(i, dg);
-      if (cPrev != null) {
-        dc.mul(cPrev, df);
-      } else {
-        df.assign(0);
-      }
-      dc.muli(f); // dc_prev
-      // dz over the sigmoid block (i, f, o): dA a (1 - a), written over the activations
-      INDArray sig = gate(gates, t, 0, 3, d.h);
-      INDArray dSig = block(work, 0, 3, d.h);
-      dSig.muli(sig);
-      sig.rsubi(1.0);
-      sig.muli(dSig);
-      // dz_g = dg (1 - g^2)
-      g.muli(g);
-      g.rsubi(1.0);
-      g.muli(dg);
-      if (t > 0 || dh0 != null) {
-        mmul(gate(gates, t, 0, 4, d.h), wh, dh, false, true, 1.0, 0.0); // dh_prev = dz W_h^T
-      }
-      c = cPrev;
-    }
+    Backward plan = BACKWARD.get(
+        key(p, x, c0, h0, gates, cells, hiddens, work, carry, dOut, dcLast, dx, dc0, dh0,
+            grads.iiKernel(), grads.hiKernel(), grads.hiBias(), grads.ifKernel(), grads.hfKernel(),
+            grads.hfBias(), grads.igKernel(), grads.hgKernel(), grads.hgBias(), grads.ioKernel(),
+            grads.hoKernel(), grads.hoBias()),
+        () -> Backward.build(d, x, p, c0, h0, gates, cells, hiddens, work, carry, dOut, dcLast, dx,
+            grads, dc0, dh0));
+    // 1 where a row's last real step is t ([B, T, 1]), and where a row is empty ([B, 1])
+    double[] last = new double[d.b * d.t];
+    double[] empty = new double[d.b];
     for (int b = 0; b < d.b; b++) {
-      if (len[b] == 0) { // the final carry is the initial one
-        if (!d.sequence) {
-          dh.getRow(b).addi(dOut.getRow(b));
-        }
-        if (dcLast != null) {
-          dc.getRow(b).addi(dcLast.getRow(b));
-        }
+      if (len[b] > 0) {
+        last[b * d.t + len[b] - 1] = 1;
+      } else {
+        empty[b] = 1;
       }
     }
-    if (dc0 != null) {
-      dc0.assign(dc);
+    plan.lastStep.data().setData(last);
+    plan.empty.data().setData(empty);
+    plan.ops.run();
+  }
+
+  /**
+   * The recorded backward pass of one set of arrays. The gradient reaching each step's {@code h}
+   * from the output, {@code dOut} at every step in "sequence" mode, is in "last" mode {@code dOut}
+   * masked by {@code lastStep} (filled per call from the lengths), written into a {@code [B, T, H]}
+   * array by one broadcast multiply, so that the recorded ops do not depend on the lengths.
+   */
+  private record Backward(OpPlan ops, INDArray lastStep, INDArray empty) implements AutoCloseable {
+    static Backward build(Dims d, INDArray x, LstmParams p, INDArray c0, INDArray h0, INDArray gates,
+        INDArray cells, INDArray hiddens, INDArray work, INDArray carry, INDArray dOut, INDArray dcLast,
+        INDArray dx, LstmParams grads, INDArray dc0, INDArray dh0) {
+      OpPlan plan = new OpPlan();
+      INDArray w = fusedWeights(plan, p, d, 1.0);
+      INDArray wx = w.get(interval(0, d.e), all());
+      INDArray wh = w.get(interval(d.e, d.e + d.h), all());
+      INDArray zero = Nd4j.scalar(d.type, 0.0);
+      INDArray lastStep = Nd4j.create(d.type, d.b, d.t, 1);
+      INDArray empty = Nd4j.create(d.type, d.b, 1);
+
+      INDArray dc = block(carry, 0, 1, d.h);
+      INDArray dh = block(carry, 1, 2, d.h);
+      plan.assign(zero, carry);
+      INDArray di = block(work, 0, 1, d.h);
+      INDArray df = block(work, 1, 2, d.h);
+      INDArray dO = block(work, 2, 3, d.h);
+      INDArray dg = block(work, 3, 4, d.h);
+      INDArray dSig = block(work, 0, 3, d.h);
+      INDArray dhOut = d.sequence ? dOut : lastStepGradient(plan, dOut, lastStep, d);
+      INDArray dcOut = dcLast == null ? null : lastStepGradient(plan, dcLast, lastStep, d);
+      INDArray c = step(cells, d.t - 1);
+      for (int t = d.t - 1; t >= 0; t--) {
+        INDArray i = gate(gates, t, 0, 1, d.h);
+        INDArray f = gate(gates, t, 1, 2, d.h);
+        INDArray o = gate(gates, t, 2, 3, d.h);
+        INDArray g = gate(gates, t, 3, 4, d.h);
+        INDArray sig = gate(gates, t, 0, 3, d.h);
+        INDArray cPrev = t > 0 ? step(cells, t - 1) : c0;
+        plan.add(dh, step(dhOut, t), dh);
+        if (dcOut != null) {
+          plan.add(dc, step(dcOut, t), dc);
+        }
+        // dc += dh o (1 - tanh(c')^2); df is the scratch
+        plan.mul(dh, o, dg);
+        plan.tanhBackward(c, dg, df);
+        plan.add(dc, df, dc);
+        plan.tanh(c, c); // cells[:, t] is not needed any more: it now holds tanh(c')
+        plan.mul(dh, c, dO);
+        plan.mul(dc, g, di);
+        plan.mul(dc, i, dg);
+        if (cPrev != null) {
+          plan.mul(dc, cPrev, df);
+        } else {
+          plan.assign(zero, df);
+        }
+        plan.mul(dc, f, dc); // dc_prev
+        // dz over the sigmoid block (i, f, o): dA a (1 - a) = dA a - (dA a) a, over the activations
+        plan.mul(dSig, sig, dSig);
+        plan.mul(dSig, sig, sig);
+        plan.sub(dSig, sig, sig);
+        // dz_g = dg (1 - g^2) = dg - (g g) dg
+        plan.mul(g, g, g);
+        plan.mul(g, dg, g);
+        plan.sub(dg, g, g);
+        if (t > 0 || dh0 != null) {
+          plan.matmul(gate(gates, t, 0, 4, d.h), wh, dh, false, true, 1.0, 0.0); // dh_prev = dz W_h^T
+        }
+        c = cPrev;
+      }
+      // a row of length 0 ends where it starts: its final carry is the initial one
+      if (dh0 != null) {
+        if (!d.sequence) {
+          plan.mul(dOut, empty, dO);
+          plan.add(dh, dO, dh);
+        }
+        plan.assign(dh, dh0);
+      }
+      if (dc0 != null) {
+        if (dcLast != null) {
+          plan.mul(dcLast, empty, dO);
+          plan.add(dc, dO, dc);
+        }
+        plan.assign(dc, dc0);
+      }
+      parameterGradients(plan, x, h0, gates, hiddens, d, grads);
+      if (dx != null) {
+        plan.matmul(Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates"), wx,
+            Reshapes.asMatrix(dx, d.e, "LSTM dx"), false, true, 1.0, 0.0);
+      }
+      return new Backward(plan, lastStep, empty);
     }
-    if (dh0 != null) {
-      dh0.assign(dh);
+
+    /** {@code g [B, H]} at each row's last step, zero elsewhere: {@code [B, T, H]}, recorded. */
+    private static INDArray lastStepGradient(OpPlan plan, INDArray g, INDArray lastStep, Dims d) {
+      INDArray steps = Nd4j.create(d.type, d.b, d.t, d.h);
+      INDArray g3 = Nd4j.create(g.data(), new long[] {d.b, 1, d.h}, new long[] {g.stride(0), 1, g.stride(1)},
+          g.offset(), 'c', d.type);
+      plan.mul(g3, lastStep, steps);
+      return steps;
     }
-    parameterGradients(x, h0, gates, hiddens, d, grads);
-    if (dx != null) {
-      mmul(Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates"), wx, Reshapes.asMatrix(dx, d.e, "LSTM dx"),
-          false, true, 1.0, 0.0);
+
+    @Override
+    public void close() {
+      ops.close();
     }
   }
 
   /**
    * {@code dW_x = sum x_t^T dz_t}, {@code db = sum dz_t}, {@code dW_h = sum h_{t-1}^T dz_t} with
-   * {@code dz} in {@code gates}. With the steps as rows {@code r = b T + t} of matrices, {@code
-   * h_{t-1}} is row {@code r - 1} of the hiddens except at {@code t = 0}, so {@code dW_h} is one
-   * gemm of the hiddens without their last row by {@code dz} without its first, minus the pairs that
-   * straddle two sequences ({@code h[b-1, T-1]} with {@code dz[b, 0]}), plus {@code h0^T dz[:, 0]}.
+   * {@code dz} in {@code gates}, recorded into a fused {@code [E + H + 1, 4H]} gradient that is then
+   * split into the twelve. With the steps as rows {@code r = b T + t} of matrices, {@code h_{t-1}} is
+   * row {@code r - 1} of the hiddens except at {@code t = 0}, so {@code dW_h} is one gemm of the
+   * hiddens without their last row by {@code dz} without its first, minus the pairs that straddle
+   * two sequences ({@code h[b-1, T-1]} with {@code dz[b, 0]}), plus {@code h0^T dz[:, 0]}.
    */
   private static void parameterGradients(
-      INDArray x, INDArray h0, INDArray gates, INDArray hiddens, Dims d, LstmParams grads) {
+      OpPlan plan, INDArray x, INDArray h0, INDArray gates, INDArray hiddens, Dims d, LstmParams grads) {
     INDArray x2 = Reshapes.asMatrix(x, d.e, "LSTM input");
     INDArray z = Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates");
     INDArray h2 = Reshapes.asMatrix(hiddens, d.h, "LSTM hiddens");
     long n = (long) d.b * d.t;
-    INDArray[] dWx = grads.inputKernels();
-    INDArray[] dWh = grads.hiddenKernels();
-    INDArray[] db = grads.biases();
+    INDArray dw = Nd4j.create(d.type, d.e + d.h + 1, 4 * d.h);
+    INDArray dWx = dw.get(interval(0, d.e), all());
+    INDArray dWh = dw.get(interval(d.e, d.e + d.h), all());
+    plan.matmul(x2, z, dWx, true, false, 1.0, 0.0);
+    plan.sumRows(z, dw.get(point(d.e + d.h), all()));
+    if (d.t > 1) {
+      plan.matmul(h2.get(interval(0, n - 1), all()), z.get(interval(1, n), all()), dWh, true, false, 1.0, 0.0);
+      if (d.b > 1) {
+        plan.matmul(hiddens.get(interval(0, d.b - 1), point(d.t - 1), all()),
+            gates.get(interval(1, d.b), point(0), all()), dWh, true, false, -1.0, 1.0);
+      }
+    } else {
+      plan.assign(Nd4j.scalar(d.type, 0.0), dWh);
+    }
+    if (h0 != null) {
+      plan.matmul(h0, gates.get(all(), point(0), all()), dWh, true, false, 1.0, 1.0);
+    }
+    INDArray[] gWx = grads.inputKernels();
+    INDArray[] gWh = grads.hiddenKernels();
+    INDArray[] gb = grads.biases();
     for (int k = 0; k < 4; k++) {
       INDArrayIndex columns = interval(BLOCK[k] * d.h, (BLOCK[k] + 1) * d.h);
-      INDArray zk = z.get(all(), columns);
-      mmul(x2, zk, dWx[k], true, false, 1.0, 0.0);
-      zk.sum(db[k], 0);
-      if (d.t > 1) {
-        mmul(h2.get(interval(0, n - 1), all()), z.get(interval(1, n), columns), dWh[k], true, false, 1.0, 0.0);
-        if (d.b > 1) {
-          mmul(hiddens.get(interval(0, d.b - 1), point(d.t - 1), all()),
-              gates.get(interval(1, d.b), point(0), columns), dWh[k], true, false, -1.0, 1.0);
-        }
-      } else {
-        dWh[k].assign(0);
-      }
-      if (h0 != null) {
-        mmul(h0, gates.get(all(), point(0), columns), dWh[k], true, false, 1.0, 1.0);
-      }
+      plan.assign(dWx.get(all(), columns), gWx[k]);
+      plan.assign(dWh.get(all(), columns), gWh[k]);
+      plan.assign(dw.get(point(d.e + d.h), columns), gb[k]);
     }
   }
 
   /**
-   * Which rows end at which step: {@code [T, B]}, 1 where {@code length[b] - 1 = t}, else 0, with
-   * per step the number of such rows.
+   * Records {@code w = [W_x; W_h; b]}, {@code [E + H + 1, 4H]}: the kernels and biases of the four
+   * gates side by side in the column blocks {@link #BLOCK}, those of the sigmoid gates times
+   * {@code sigmoidScale}. Returns {@code w}, whose values the plan refreshes from {@code p} on every
+   * run (the optimizer updates the parameters in place).
    */
-  private record LastSteps(INDArray mask, int[] count) {
-    static LastSteps of(int[] len, int steps, DataType type) {
-      double[][] mask = new double[steps][len.length];
-      int[] count = new int[steps];
-      for (int b = 0; b < len.length; b++) {
-        if (len[b] > 0) {
-          mask[len[b] - 1][b] = 1;
-          count[len[b] - 1]++;
-        }
-      }
-      return new LastSteps(Nd4j.createFromArray(mask).castTo(type), count);
-    }
-
-    /** {@code acc[b] += g[b]} for the rows {@code b} that end at step {@code t}; {@code tmp} is scratch like {@code g}. */
-    void add(INDArray acc, INDArray g, int t, INDArray tmp) {
-      if (count[t] == acc.size(0)) {
-        acc.addi(g);
-      } else if (count[t] > 0) {
-        Nd4j.exec(new BroadcastMulOp(g, mask.getRow(t), tmp, 0));
-        acc.addi(tmp);
-      }
-    }
-  }
-
-
-  /**
-   * {@code [W_x; W_h; b]}, {@code [E + H + 1, 4H]}: the kernels and biases of the four gates side by
-   * side in the column blocks {@link #BLOCK}.
-   */
-  private static INDArray fusedWeights(LstmParams p, DataType type) {
-    long e = p.inputFeatures();
-    long h = p.hiddenFeatures();
-    INDArray w = Nd4j.create(type, e + h + 1, 4 * h);
+  private static INDArray fusedWeights(OpPlan plan, LstmParams p, Dims d, double sigmoidScale) {
+    INDArray w = Nd4j.create(d.type, d.e + d.h + 1, 4 * d.h);
     INDArray[] wx = p.inputKernels();
     INDArray[] wh = p.hiddenKernels();
     INDArray[] b = p.biases();
     for (int k = 0; k < 4; k++) {
-      INDArrayIndex columns = interval(BLOCK[k] * h, (BLOCK[k] + 1) * h);
-      w.get(interval(0, e), columns).assign(wx[k]);
-      w.get(interval(e, e + h), columns).assign(wh[k]);
-      w.get(point(e + h), columns).assign(b[k]);
+      INDArrayIndex columns = interval(BLOCK[k] * d.h, (BLOCK[k] + 1) * d.h);
+      plan.assign(wx[k], w.get(interval(0, d.e), columns));
+      plan.assign(wh[k], w.get(interval(d.e, d.e + d.h), columns));
+      plan.assign(b[k], w.get(point(d.e + d.h), columns));
+    }
+    if (sigmoidScale != 1.0) {
+      INDArray sigmoidColumns = w.get(all(), interval(0, 3 * d.h));
+      plan.mul(sigmoidColumns, Nd4j.scalar(d.type, sigmoidScale), sigmoidColumns);
     }
     return w;
+  }
+
+  /** The plan cache key of one call: the parameters' and the given arrays' memory. */
+  private static Object[] key(LstmParams p, INDArray... arrays) {
+    Object[] key = new Object[12 + arrays.length];
+    int k = 0;
+    for (INDArray[] params : new INDArray[][] {p.inputKernels(), p.hiddenKernels(), p.biases()}) {
+      for (INDArray param : params) {
+        key[k++] = PlanCache.key(param);
+      }
+    }
+    for (INDArray a : arrays) {
+      key[k++] = PlanCache.key(a);
+    }
+    return key;
   }
 
   /** Step {@code t} of a contiguous batch-major {@code [B, T, F]} array: the view {@code [B, F]}. */
@@ -416,16 +488,6 @@ public final class LstmOps {
    */
   private static INDArray block(INDArray m, int from, int to, long h) {
     return m.get(all(), interval(from * h, to * h));
-  }
-
-  /**
-   * {@code c = alpha op(a) op(b) + beta c} with the native matmul op, which (unlike {@code
-   * Nd4j.gemm}) accepts a strided view as {@code c}, such as one step of {@code gates}.
-   */
-  private static void mmul(
-      INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
-    Nd4j.exec(new Mmul(a, b, c, alpha, beta,
-        MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));
   }
 
   /** The lengths as integers in {@code [0, T]}; all {@code T} for {@code null}. */
