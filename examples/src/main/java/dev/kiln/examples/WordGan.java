@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,6 +62,8 @@ final class WordGan {
   static final double REAL_TARGET = 0.9;
 
   private final WordLstm gp;
+  /** The generator as a function of its inputs, kept so that drawing words reuses its buffers. */
+  private final UnaryOperator<INDArray> writer;
   private final WordGanDiscriminator dp;
   private final int batchSize;
   private final WordLstm gGrads;
@@ -78,6 +81,7 @@ final class WordGan {
 
   private WordGan(WordLstm gp, WordGanDiscriminator dp, int batchSize) {
     this.gp = gp;
+    writer = G.predictor(gp);
     this.dp = dp;
     this.batchSize = batchSize;
     gGrads = G.zerosLike(gp);
@@ -111,19 +115,19 @@ final class WordGan {
     List<WordLanguageModel.Epoch> pretraining = WordLanguageModel.fit(gan.gp, words, pretrainEpochs, batchSize,
         PRETRAIN_LEARNING_RATE, keys[2], keys[5], console);
     List<WordMetrics> history = new ArrayList<>();
-    history.add(pretraining.isEmpty() ? measure("untrained", gan.gp, words, keys[5], console)
+    history.add(pretraining.isEmpty() ? measure("untrained", gan.writer, words, keys[5], console)
         : pretraining.get(pretraining.size() - 1).metrics());
 
     Dataset real = new Dataset(oneHot(words.train()), Nd4j.zeros(DataType.INT, words.train().size()));
     Batches batches = Batches.shuffled(real, batchSize, keys[3]).dropLast(true);
-    gan.pretrainDiscriminator(batches, drawPool(gan.gp, words.train().size(), keys[6]), console);
+    gan.pretrainDiscriminator(batches, drawPool(gan.writer, words.train().size(), keys[6]), console);
     for (int epoch = 1, step = 0; epoch <= epochs; epoch++) {
       ProgressBar bar = ProgressBar.onConsole("epoch " + epoch + "/" + epochs, batches.count(),
           ProgressBar.Unit.COUNT, "words/s");
       double dSum = 0;
       double rewardSum = 0;
       for (Iterator<Batch> it = batches.epoch(DISCRIMINATOR_PRETRAIN_EPOCHS + epoch); it.hasNext(); step++) {
-        List<String> drawn = WordLanguageModel.generate(gan.gp, batchSize, 1.0, keys[4].foldIn(step));
+        List<String> drawn = WordLanguageModel.generate(gan.writer, batchSize, 1.0, keys[4].foldIn(step));
         INDArray fake = oneHot(drawn);
         double dLoss = gan.discriminatorStep(it.next().features(), fake);
         double reward = gan.generatorStep(drawn, fake);
@@ -135,7 +139,7 @@ final class WordGan {
       bar.finish();
       console.printf(Locale.ROOT, "epoch %d/%d:  discriminator loss %.4f  mean reward %.4f%n", epoch, epochs,
           dSum / batches.count(), rewardSum / batches.count());
-      history.add(measure("epoch " + epoch, gan.gp, words, keys[5], console));
+      history.add(measure("epoch " + epoch, gan.writer, words, keys[5], console));
     }
     ParameterFiles.save(out.resolve("generator.safetensors"), G.variables(gan.gp));
     ParameterFiles.save(out.resolve("discriminator.safetensors"), D.variables(gan.dp));
@@ -168,10 +172,10 @@ final class WordGan {
   }
 
   /** {@code n} words drawn from the generator at temperature 1, a thousand at a time. */
-  private static List<String> drawPool(WordLstm gp, int n, PRNGKey key) {
+  private static List<String> drawPool(UnaryOperator<INDArray> writer, int n, PRNGKey key) {
     List<String> pool = new ArrayList<>(n);
     for (int chunk = 0; pool.size() < n; chunk++) {
-      pool.addAll(WordLanguageModel.generate(gp, Math.min(1000, n - pool.size()), 1.0, key.foldIn(chunk)));
+      pool.addAll(WordLanguageModel.generate(writer, Math.min(1000, n - pool.size()), 1.0, key.foldIn(chunk)));
     }
     return pool;
   }
@@ -216,8 +220,9 @@ final class WordGan {
     return rewards.sub(rewards.meanNumber()).reshape(rewards.length(), 1);
   }
 
-  private static WordMetrics measure(String when, WordLstm gp, WordList words, PRNGKey samples, PrintStream console) {
-    List<String> drawn = WordLanguageModel.generate(gp, WordLanguageModel.MEASURED, 1.0, samples);
+  private static WordMetrics measure(String when, UnaryOperator<INDArray> writer, WordList words, PRNGKey samples,
+      PrintStream console) {
+    List<String> drawn = WordLanguageModel.generate(writer, WordLanguageModel.MEASURED, 1.0, samples);
     WordMetrics metrics = WordMetrics.of(drawn, words);
     console.printf(Locale.ROOT, "%s:  %s%n  samples: %s%n", when, metrics, String.join(" ", drawn.subList(0, 12)));
     return metrics;

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -132,6 +133,15 @@ final class WordLanguageModel {
    * folded with the step, all words in one batch.
    */
   static List<String> generate(WordLstm params, int n, double temperature, PRNGKey key) {
+    return generate(MODEL.predictor(params), n, temperature, key);
+  }
+
+  /**
+   * {@link #generate(WordLstm, int, double, PRNGKey)} with {@code model}, a {@link
+   * WordLstmModel#predictor}: one kept across calls reuses its buffers, so that a training loop
+   * drawing words at every step leaves no garbage for the collector to find.
+   */
+  static List<String> generate(UnaryOperator<INDArray> model, int n, double temperature, PRNGKey key) {
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature must be positive, found " + temperature);
     }
@@ -143,10 +153,8 @@ final class WordLanguageModel {
       words[i] = new StringBuilder();
     }
     // the prediction at step t depends only on inputs 0..t, so the padding after them does not matter
-    WordLstmModel.Tape tape = MODEL.tape(inputs); // one set of buffers for all steps: no garbage for the GC to find
     for (int t = 0; t < WordList.MAX_LENGTH; t++) {
-      INDArray next = MODEL.forward(params, inputs, tape)
-          .get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+      INDArray next = model.apply(inputs).get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
       int[] ids = JaxRandom.categorical(key.foldIn(t), next.div(temperature));
       for (int i = 0; i < n; i++) {
         if (ended[i] || ids[i] == Letters.END) {

@@ -118,6 +118,7 @@ public final class LstmOps {
     int[] len = lengths(lengths, d);
     Forward plan = FORWARD.get(key(p, x, c0, h0, gates, cells, hiddens, out),
         () -> Forward.build(d, x, p, c0, h0, gates, cells, hiddens, out));
+    plan.input.assign(x);
     if (!d.sequence) {
       // out[b] = h at step length[b] - 1: rows b T + length[b] - 1 of hiddens seen as [B * T, H]
       int[] rows = new int[d.b];
@@ -142,11 +143,15 @@ public final class LstmOps {
     }
   }
 
-  /** The recorded forward pass of one set of arrays; {@code lastRows} ("last" mode) selects the outputs. */
-  private record Forward(OpPlan ops, INDArray lastRows) implements AutoCloseable {
+  /**
+   * The recorded forward pass of one set of arrays; it reads the input from its own copy {@code
+   * input}, and {@code lastRows} ("last" mode) selects the outputs.
+   */
+  private record Forward(OpPlan ops, INDArray input, INDArray lastRows) implements AutoCloseable {
     static Forward build(Dims d, INDArray x, LstmParams p, INDArray c0, INDArray h0, INDArray gates,
         INDArray cells, INDArray hiddens, INDArray out) {
       OpPlan plan = new OpPlan();
+      INDArray input = Nd4j.create(x.dataType(), x.shape());
       // sigmoid(z) = (1 + tanh(z / 2)) / 2: halving the sigmoid gates' weights lets one tanh cover
       // all four gates (libnd4j's sigmoid costs several times its tanh)
       INDArray w = fusedWeights(plan, p, d, 0.5);
@@ -156,7 +161,7 @@ public final class LstmOps {
 
       // z = x W_x + b for all steps at once; the recurrent part is added step by step.
       INDArray z = Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates");
-      plan.matmul(Reshapes.asMatrix(x, d.e, "LSTM input"), wx, z, false, false, 1.0, 0.0);
+      plan.matmul(Reshapes.asMatrix(input, d.e, "LSTM input"), wx, z, false, false, 1.0, 0.0);
       plan.add(z, w.get(point(d.e + d.h), all()), z);
       INDArray cPrev = c0;
       INDArray hPrev = h0;
@@ -185,12 +190,12 @@ public final class LstmOps {
         if (out != hiddens) {
           plan.assign(hiddens, out);
         }
-        return new Forward(plan, null);
+        return new Forward(plan, input, null);
       }
       INDArray rows = Nd4j.create(DataType.INT32, d.b);
       plan.op("gather", new INDArray[] {Reshapes.asMatrix(hiddens, d.h, "LSTM hiddens"), rows},
           new INDArray[] {out}, new long[] {0}, new double[0]);
-      return new Forward(plan, rows);
+      return new Forward(plan, input, rows);
     }
 
     @Override
@@ -270,6 +275,7 @@ public final class LstmOps {
     }
     plan.lastStep.data().setData(last);
     plan.empty.data().setData(empty);
+    plan.input.assign(x);
     plan.ops.run();
   }
 
@@ -279,11 +285,12 @@ public final class LstmOps {
    * masked by {@code lastStep} (filled per call from the lengths), written into a {@code [B, T, H]}
    * array by one broadcast multiply, so that the recorded ops do not depend on the lengths.
    */
-  private record Backward(OpPlan ops, INDArray lastStep, INDArray empty) implements AutoCloseable {
+  private record Backward(OpPlan ops, INDArray input, INDArray lastStep, INDArray empty) implements AutoCloseable {
     static Backward build(Dims d, INDArray x, LstmParams p, INDArray c0, INDArray h0, INDArray gates,
         INDArray cells, INDArray hiddens, INDArray work, INDArray carry, INDArray dOut, INDArray dcLast,
         INDArray dx, LstmParams grads, INDArray dc0, INDArray dh0) {
       OpPlan plan = new OpPlan();
+      INDArray input = Nd4j.create(x.dataType(), x.shape());
       INDArray w = fusedWeights(plan, p, d, 1.0);
       INDArray wx = w.get(interval(0, d.e), all());
       INDArray wh = w.get(interval(d.e, d.e + d.h), all());
@@ -355,12 +362,12 @@ public final class LstmOps {
         }
         plan.assign(dc, dc0);
       }
-      parameterGradients(plan, x, h0, gates, hiddens, d, grads);
+      parameterGradients(plan, input, h0, gates, hiddens, d, grads);
       if (dx != null) {
         plan.matmul(Reshapes.asMatrix(gates, 4 * d.h, "LSTM gates"), wx,
             Reshapes.asMatrix(dx, d.e, "LSTM dx"), false, true, 1.0, 0.0);
       }
-      return new Backward(plan, lastStep, empty);
+      return new Backward(plan, input, lastStep, empty);
     }
 
     /** {@code g [B, H]} at each row's last step, zero elsewhere: {@code [B, T, H]}, recorded. */
@@ -444,10 +451,16 @@ public final class LstmOps {
     return w;
   }
 
-  /** The plan cache key of one call: the parameters' and the given arrays' memory. */
-  private static Object[] key(LstmParams p, INDArray... arrays) {
-    Object[] key = new Object[12 + arrays.length];
+  /**
+   * The plan cache key of one call: the input's shape and type, and the parameters' and the other
+   * arrays' memory. A plan reads the input from its own copy, because inputs are often new arrays on
+   * every call (a model whose first layer is the LSTM gets each batch fresh from the data), which
+   * would otherwise build a new plan per call.
+   */
+  private static Object[] key(LstmParams p, INDArray x, INDArray... arrays) {
+    Object[] key = new Object[13 + arrays.length];
     int k = 0;
+    key[k++] = Arrays.toString(x.shape()) + x.dataType();
     for (INDArray[] params : new INDArray[][] {p.inputKernels(), p.hiddenKernels(), p.biases()}) {
       for (INDArray param : params) {
         key[k++] = PlanCache.key(param);
