@@ -3,6 +3,7 @@ package dev.kiln.runtime.nn;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -172,19 +173,21 @@ public final class ConvTransposeOps {
     checkBias(bias, yShape[3]);
     Layout l = layout(x.shape(), kernel.shape(), strides, padding, transposeKernel, allowNative);
     INDArray buf = buffer(scratch, x, l);
-    INDArray[] inputs;
     if (l.nativePath) {
       INDArray w = kernel;
       if (!transposeKernel) {
         w = l.slot(buf, Slot.KERNEL);
         flipSwap(kernel, w);
       }
-      inputs = bias == null ? new INDArray[] {x, w} : new INDArray[] {x, w, bias};
+      // The bias is added here, while cropping: given a bias, libnd4j's deconv2d runs about 3 times slower.
       INDArray full = l.cropped() ? l.slot(buf, Slot.FULL_OUTPUT) : out;
-      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(inputs).addOutputs(full)
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(x, w).addOutputs(full)
           .addIntegerArguments(iArgs(kernel, strides, 0, 1)).build());
-      if (l.cropped()) {
-        out.assign(l.window(full));
+      INDArray window = l.cropped() ? l.window(full) : out;
+      if (bias != null) {
+        Nd4j.exec(new BroadcastAddOp(window, bias, out, 3));
+      } else if (l.cropped()) {
+        out.assign(window);
       }
     } else {
       INDArray kc = kernel;
@@ -195,7 +198,7 @@ public final class ConvTransposeOps {
       INDArray xd = l.slot(buf, Slot.INPUT);
       xd.assign(0);
       l.interior(xd).assign(x);
-      inputs = bias == null ? new INDArray[] {xd, kc} : new INDArray[] {xd, kc, bias};
+      INDArray[] inputs = bias == null ? new INDArray[] {xd, kc} : new INDArray[] {xd, kc, bias};
       Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
           .addIntegerArguments(iArgs(kernel, new int[] {1, 1}, 0, 1)).build());
     }
