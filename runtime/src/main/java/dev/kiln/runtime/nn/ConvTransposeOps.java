@@ -3,6 +3,7 @@ package dev.kiln.runtime.nn;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -32,8 +33,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *       deconv2d} / {@code deconv2d_bp} (NHWC, wFormat 0) with {@code W[a, b, o, c] = Kc[kh-1-a,
  *       kw-1-b, c, o]}, which is the stored kernel itself for {@code transpose_kernel=True} and its
  *       flip-and-swap (into scratch) otherwise; {@code dK} is the same flip-and-swap of {@code dW}.
- *       {@code deconv2d} pads the top/left by {@code (k - s) / 2} in SAME mode and by 0 in VALID,
- *       which equals Flax's {@code k - 1 - lo} exactly when {@code k >= s}.
+ *       The ops always run in VALID mode, whose full output {@code (in - 1) s + k} per axis Flax's
+ *       output is a window of, starting at {@code k - 1 - lo} (0 for VALID, {@code (k - s) / 2}
+ *       for SAME, both {@code >= 0} exactly when {@code k >= s}): oneDNN serves only VALID mode
+ *       (libnd4j's generic SAME mode is 4 to 10 times slower), so a cropped output is computed in
+ *       scratch and copied out, and its gradient is zero-padded there.
  *   <li><b>dilated</b>, everything else ({@code k < s}, explicit padding): {@code xd} is built in
  *       scratch and convolved VALID by {@code conv2d}; the backward pass is {@code conv2d_bp} and
  *       {@code dx} is the strided interior of {@code dxd}. It costs about {@code sh sw} times the
@@ -42,7 +46,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Every result is written into an array the caller gives; the only other buffer is {@code
  * scratch} of {@link #scratchShape} (a flat buffer carved into the flipped kernel, its gradient, the
- * dilated input and its gradient, or a sink for a skipped {@code dx}, as the case needs). Passing
+ * dilated input and its gradient, the full output of a cropped native call, or a sink for a skipped
+ * {@code dx}, as the case needs). Passing
  * {@code null} there allocates it on each call. Works for float32 and float64, as long as all arrays
  * share one type.
  */
@@ -124,8 +129,9 @@ public final class ConvTransposeOps {
 
   /**
    * The shape {@code [length]} of the flat {@code scratch} buffer. Native path: the flipped kernel
-   * and its gradient (none with {@code transposeKernel}) and a sink for a skipped {@code dx}.
-   * Dilated path: the dilated padded input and its gradient, and the flipped kernel and its gradient
+   * and its gradient (none with {@code transposeKernel}), a sink for a skipped {@code dx}, and
+   * deconv2d's full output where Flax's output is a crop of it (SAME with {@code k > s}). Dilated
+   * path: the dilated padded input and its gradient, and the flipped kernel and its gradient
    * with {@code transposeKernel}.
    */
   public static long[] scratchShape(
@@ -167,16 +173,22 @@ public final class ConvTransposeOps {
     checkBias(bias, yShape[3]);
     Layout l = layout(x.shape(), kernel.shape(), strides, padding, transposeKernel, allowNative);
     INDArray buf = buffer(scratch, x, l);
-    INDArray[] inputs;
     if (l.nativePath) {
       INDArray w = kernel;
       if (!transposeKernel) {
         w = l.slot(buf, Slot.KERNEL);
         flipSwap(kernel, w);
       }
-      inputs = bias == null ? new INDArray[] {x, w} : new INDArray[] {x, w, bias};
-      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(inputs).addOutputs(out)
-          .addIntegerArguments(iArgs(kernel, strides, l.same ? 1 : 0, 1)).build());
+      // The bias is added here, while cropping: given a bias, libnd4j's deconv2d runs about 3 times slower.
+      INDArray full = l.cropped() ? l.slot(buf, Slot.FULL_OUTPUT) : out;
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(x, w).addOutputs(full)
+          .addIntegerArguments(iArgs(kernel, strides, 0, 1)).build());
+      INDArray window = l.cropped() ? l.window(full) : out;
+      if (bias != null) {
+        Nd4j.exec(new BroadcastAddOp(window, bias, out, 3));
+      } else if (l.cropped()) {
+        out.assign(window);
+      }
     } else {
       INDArray kc = kernel;
       if (transposeKernel) {
@@ -186,7 +198,7 @@ public final class ConvTransposeOps {
       INDArray xd = l.slot(buf, Slot.INPUT);
       xd.assign(0);
       l.interior(xd).assign(x);
-      inputs = bias == null ? new INDArray[] {xd, kc} : new INDArray[] {xd, kc, bias};
+      INDArray[] inputs = bias == null ? new INDArray[] {xd, kc} : new INDArray[] {xd, kc, bias};
       Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
           .addIntegerArguments(iArgs(kernel, new int[] {1, 1}, 0, 1)).build());
     }
@@ -240,9 +252,15 @@ public final class ConvTransposeOps {
         flipSwap(kernel, w);
       }
       INDArray inputGrad = dx != null ? dx : l.slot(buf, Slot.INPUT_GRAD);
+      INDArray fullGrad = dOut;
+      if (l.cropped()) {
+        fullGrad = l.slot(buf, Slot.FULL_OUTPUT);
+        fullGrad.assign(0);
+        l.window(fullGrad).assign(dOut);
+      }
       // Without the bias input deconv2d_bp gives [dx, dW]; dL/db does not depend on b.
-      Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(x, w, dOut).addOutputs(inputGrad, dw)
-          .addIntegerArguments(iArgs(kernel, strides, l.same ? 1 : 0, 1)).build());
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(x, w, fullGrad).addOutputs(inputGrad, dw)
+          .addIntegerArguments(iArgs(kernel, strides, 0, 1)).build());
       if (!transposeKernel) {
         flipSwap(dw, dKernel);
       }
@@ -306,14 +324,16 @@ public final class ConvTransposeOps {
     return e.top() == 0 && e.bottom() == 0 && e.left() == 0 && e.right() == 0;
   }
 
-  private enum Slot { KERNEL, KERNEL_GRAD, INPUT, INPUT_GRAD }
+  private enum Slot { KERNEL, KERNEL_GRAD, INPUT, INPUT_GRAD, FULL_OUTPUT }
 
   /** Where each piece of the flat scratch buffer lies, for one call's shapes. */
   private static final class Layout {
     final boolean nativePath;
-    final boolean same;
     final long[] kernelShape; // of the flipped kernel
     final long[] inputShape; // of the dilated input, or x on the native path
+    final long[] fullShape; // of deconv2d's VALID output on the native path, else null
+    final long[] outShape; // of the output
+    final long[] cropLo; // where the output starts in the full output, per spatial axis
     final long[] offsets = new long[Slot.values().length];
     final long[] lengths = new long[Slot.values().length];
     final long total;
@@ -322,20 +342,22 @@ public final class ConvTransposeOps {
     final long w;
     final int[] strides;
 
-    Layout(boolean nativePath, boolean same, long[] kernelShape, long[] inputShape, boolean[] used,
-        long[] lo, long h, long w, int[] strides) {
+    Layout(boolean nativePath, long[] kernelShape, long[] inputShape, long[] fullShape, long[] outShape,
+        boolean[] used, long[] lo, long h, long w, int[] strides) {
       this.nativePath = nativePath;
-      this.same = same;
       this.kernelShape = kernelShape;
       this.inputShape = inputShape;
+      this.fullShape = fullShape;
+      this.outShape = outShape;
+      this.cropLo = fullShape == null ? null
+          : new long[] {kernelShape[0] - 1 - lo[0], kernelShape[1] - 1 - lo[1]};
       this.lo = lo;
       this.h = h;
       this.w = w;
       this.strides = strides;
       long off = 0;
       for (Slot s : Slot.values()) {
-        long len = !used[s.ordinal()] ? 0
-            : prod(s == Slot.KERNEL || s == Slot.KERNEL_GRAD ? kernelShape : inputShape);
+        long len = !used[s.ordinal()] ? 0 : prod(shape(s));
         offsets[s.ordinal()] = off;
         lengths[s.ordinal()] = len;
         off += len;
@@ -353,8 +375,27 @@ public final class ConvTransposeOps {
       if (len == 0) {
         throw new IllegalStateException("no scratch slot " + s);
       }
-      long[] shape = s == Slot.KERNEL || s == Slot.KERNEL_GRAD ? kernelShape : inputShape;
+      long[] shape = shape(s);
       return Nd4j.create(buf.data(), shape, cStrides(shape), buf.offset() + offsets[s.ordinal()], 'c');
+    }
+
+    private long[] shape(Slot s) {
+      return switch (s) {
+        case KERNEL, KERNEL_GRAD -> kernelShape;
+        case INPUT, INPUT_GRAD -> inputShape;
+        case FULL_OUTPUT -> fullShape;
+      };
+    }
+
+    /** Whether the native path's output is a proper window of deconv2d's full output. */
+    boolean cropped() {
+      return fullShape != null && !Arrays.equals(fullShape, outShape);
+    }
+
+    /** The view of the full output slot (or its gradient) that holds the output. */
+    INDArray window(INDArray full) {
+      long[] st = full.stride();
+      return Nd4j.create(full.data(), outShape, st, full.offset() + cropLo[0] * st[1] + cropLo[1] * st[2], 'c');
     }
 
     /** The view of the dilated input (or its gradient), a C-order slot, that holds x. */
@@ -383,18 +424,22 @@ public final class ConvTransposeOps {
     long[] lo = {
       pads((int) kernelShape[0], strides[0], padding, 0)[0], pads((int) kernelShape[1], strides[1], padding, 1)[0]
     };
+    long[] outShape = outputShape(xShape, kernelShape, strides, padding, transposeKernel);
     if (allowNative && usesDeconv2d(kernelShape, strides, padding)) {
-      boolean[] used = {!transposeKernel, !transposeKernel, false, true};
-      return new Layout(true, padding instanceof Padding.Same, flipped, xShape, used, lo, xShape[1], xShape[2],
-          strides);
+      long[] full = outShape.clone();
+      for (int axis = 0; axis < 2; axis++) {
+        full[axis + 1] = (xShape[axis + 1] - 1) * strides[axis] + kernelShape[axis];
+      }
+      boolean[] used = {!transposeKernel, !transposeKernel, false, true, !Arrays.equals(full, outShape)};
+      return new Layout(true, flipped, xShape, full, outShape, used, lo, xShape[1], xShape[2], strides);
     }
     long[] dilated = xShape.clone();
     for (int axis = 0; axis < 2; axis++) {
       long[] p = pads((int) kernelShape[axis], strides[axis], padding, axis);
       dilated[axis + 1] = (xShape[axis + 1] - 1) * strides[axis] + 1 + p[0] + p[1];
     }
-    boolean[] used = {transposeKernel, transposeKernel, true, true};
-    return new Layout(false, false, flipped, dilated, used, lo, xShape[1], xShape[2], strides);
+    boolean[] used = {transposeKernel, transposeKernel, true, true, false};
+    return new Layout(false, flipped, dilated, null, outShape, used, lo, xShape[1], xShape[2], strides);
   }
 
   private static INDArray buffer(INDArray scratch, INDArray x, Layout l) {

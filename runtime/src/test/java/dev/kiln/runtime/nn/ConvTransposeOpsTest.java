@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import dev.kiln.runtime.testing.GradientCheck;
 import dev.kiln.runtime.testing.Parity;
@@ -225,16 +227,18 @@ class ConvTransposeOpsTest {
     INDArray x = GradientCheck.randn(75, 1, 3, 3, 2);
     INDArray kernel = GradientCheck.randn(76, 3, 3, 2, 3);
     long[] sShape = ConvTransposeOps.scratchShape(x.shape(), kernel.shape(), S2, Padding.SAME, false);
-    // Native path, transpose_kernel=False: [flipped kernel, its gradient, dx sink].
-    assertArrayEquals(new long[] {2 * 54 + 18}, sShape);
+    // Native path, transpose_kernel=False: [flipped kernel, its gradient, dx sink, deconv2d's full 7x7 output].
+    assertArrayEquals(new long[] {2 * 54 + 18 + 147}, sShape);
     INDArray scratch = Nd4j.create(DataType.DOUBLE, sShape);
     INDArray y = Nd4j.create(DataType.DOUBLE, 1, 6, 6, 3);
     ConvTransposeOps.forward(x, kernel, null, S2, Padding.SAME, false, y, scratch);
     INDArray flipped = Nd4j.create(DataType.DOUBLE, 3, 3, 3, 2);
     ConvTransposeOps.flipSwap(kernel, flipped);
-    assertClose("flipped kernel in scratch", flipped, scratch.get(
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 54)).reshape(3, 3, 3, 2), 0);
+    assertClose("flipped kernel in scratch", flipped, scratch.get(interval(0, 54)).reshape(3, 3, 3, 2), 0);
     assertEquals(kernel.getDouble(2, 1, 0, 2), flipped.getDouble(0, 1, 2, 0), 0);
+    // SAME with k 3 > s 2 crops the full output's last row and column.
+    INDArray full = scratch.get(interval(126, 273)).reshape(1, 7, 7, 3);
+    assertClose("output is the full output's window", y, full.get(all(), interval(0, 6), interval(0, 6), all()), 0);
   }
 
   @Test
