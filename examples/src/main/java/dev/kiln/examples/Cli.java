@@ -81,14 +81,14 @@ public final class Cli {
                 --classifier (W1b parameters from train --model lenet), also report the share of the images
                 it classifies with probability >= 0.9 and the entropy of their class histogram, beside the
                 same figures for as many real test images (use -n 1000).
-        train --model word-gan|word-lstm [--epochs N] [--pretrain-epochs N] [--batch-size N] [--lr X] [--seed N]
-                [--data FILE] [--out DIR]
+        train --model word-gan [--pretrain-epochs N] [--epochs N] [--batch-size N] [--seed N] [--data FILE] [--out DIR]
+        train --model word-lstm [--epochs N] [--batch-size N] [--lr X] [--seed N] [--data FILE] [--out DIR]
                 Text generation (docs/text-generation.md) on English words (--data: a word list, one word a
                 line; default $KILN_WORDS, else /usr/share/dict/words): the character GAN (an LSTM generator
-                pretrained by maximum likelihood for --pretrain-epochs, default 3, then trained against a
-                convolutional discriminator by policy gradients, default 1 epoch) or the character LSTM
-                language model (default 5 epochs); prints losses, metrics and samples per epoch and writes
-                the parameters to --out. summary --model word-gan shows the discriminator; the generator is
+                pretrained by maximum likelihood for --pretrain-epochs, default 3, then trained against an
+                LSTM discriminator by policy gradients, default 1 epoch) or the character LSTM language
+                model (default 5 epochs); prints losses, metrics and samples per epoch and writes the
+                parameters to --out. summary --model word-gan shows the discriminator; the generator is
                 word-lstm's network.
         generate words|metrics --model gan|lstm|bigram [-n N] [--temperature T] [--params FILE] [--seed N] [--data FILE]
                 Write N words (default 20), one a line, drawn at temperature T (default 1), or with 'metrics'
@@ -189,6 +189,10 @@ public final class Cli {
 
   private static <P extends Record> void train(ModelDefinition<P> model, Arguments a, PrintStream console)
       throws IOException {
+    if (a.options().containsKey("pretrain-epochs") && model != WordGanDiscriminatorModel.INSTANCE) {
+      throw new IllegalArgumentException("--pretrain-epochs works with --model word-gan only, not with "
+          + a.option("model", "mlp"));
+    }
     boolean resume = a.options().containsKey("resume");
     if (resume && !Set.<ModelDefinition<?>>of(FashionMlpModel.INSTANCE, FashionCnnModel.INSTANCE,
         FashionLeNetModel.INSTANCE).contains(model)) {
@@ -208,6 +212,10 @@ public final class Cli {
       Path out = Path.of(a.option("out", gan ? "runs/WordGan" : "runs/" + model.name()));
       long seed = a.number("seed", 0L, Long::valueOf);
       if (gan) {
+        if (a.options().containsKey("lr")) {
+          throw new IllegalArgumentException("--lr sets the word-lstm's learning rate; the word GAN's are fixed"
+              + " (docs/text-generation.md)");
+        }
         WordGan.train(words, a.number("pretrain-epochs", 3, Integer::valueOf), a.number("epochs", 1, Integer::valueOf),
             a.number("batch-size", 64, Integer::valueOf), seed, out, console);
       } else {

@@ -72,6 +72,17 @@ class WordCliTest {
   }
 
   @Test
+  void trainOptionsThatDoNotApplyAreUsageErrors() {
+    Result lr = CliTest.cli("train", "--model", "word-gan", "--lr", "0.1", "--data", WORDS);
+    assertEquals(2, lr.status());
+    assertTrue(lr.err().contains("--lr sets the word-lstm's learning rate; the word GAN's are fixed"), lr.err());
+    Result pretrain = CliTest.cli("train", "--model", "word-lstm", "--pretrain-epochs", "2", "--data", WORDS);
+    assertEquals(2, pretrain.status());
+    assertTrue(pretrain.err().contains("--pretrain-epochs works with --model word-gan only, not with word-lstm"),
+        pretrain.err());
+  }
+
+  @Test
   void trainWordGanPretrainsThenTrainsAdversarially(@TempDir Path out) {
     Result r = CliTest.cli("train", "--model", "word-gan", "--pretrain-epochs", "1", "--epochs", "1", "--data", WORDS,
         "--out", out.toString());
