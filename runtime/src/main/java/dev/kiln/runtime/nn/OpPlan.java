@@ -2,12 +2,10 @@ package dev.kiln.runtime.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -86,26 +84,14 @@ final class OpPlan implements AutoCloseable {
    * Runs the recorded ops in order, on the calling thread alone: a plan's ops are small (one time
    * step of a batch), and handing each to libnd4j's and the BLAS's thread pools costs more in
    * waking and joining threads than it saves (W2 trains about twice as fast with its LSTM on one
-   * thread). The thread counts are restored afterwards, so other layers keep every core.
+   * thread). {@link OneThread} restores the thread counts afterwards, so other layers keep every core.
    */
   void run() {
-    Environment environment = Nd4j.getEnvironment();
-    Blas blas = Nd4j.factory().blas();
-    int threads = environment.maxThreads();
-    int masterThreads = environment.maxMasterThreads();
-    int blasThreads = blas.getMaxThreads();
-    environment.setMaxThreads(1);
-    environment.setMaxMasterThreads(1);
-    blas.setMaxThreads(1);
-    try {
+    OneThread.run(() -> {
       for (int i = 0; i < ops.size(); i++) {
         Nd4j.getExecutioner().exec(ops.get(i), contexts.get(i));
       }
-    } finally {
-      environment.setMaxThreads(threads);
-      environment.setMaxMasterThreads(masterThreads);
-      blas.setMaxThreads(blasThreads);
-    }
+    });
   }
 
   /** Frees the native contexts; the plan cannot run afterwards. */
