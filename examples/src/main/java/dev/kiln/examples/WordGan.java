@@ -66,6 +66,12 @@ final class WordGan {
   private final UnaryOperator<INDArray> writer;
   private final WordGanDiscriminator dp;
   private final int batchSize;
+  // the parameters and gradients as the optimizers see them, listed once
+  private final List<INDArray> gLeaves;
+  private final List<INDArray> gGradLeaves;
+  private final List<INDArray> dLeaves;
+  private final List<INDArray> dGradLeaves;
+  private final List<INDArray> dGradFakeLeaves;
   private final WordLstm gGrads;
   private final WordGanDiscriminator dGrads;
   private final WordGanDiscriminator dGradsFake;
@@ -87,8 +93,13 @@ final class WordGan {
     gGrads = G.zerosLike(gp);
     dGrads = D.zerosLike(dp);
     dGradsFake = D.zerosLike(dp);
-    gState = gAdam.init(G.leaves(gp));
-    dState = dAdam.init(D.leaves(dp));
+    gLeaves = G.leaves(gp);
+    gGradLeaves = G.leaves(gGrads);
+    dLeaves = D.leaves(dp);
+    dGradLeaves = D.leaves(dGrads);
+    dGradFakeLeaves = D.leaves(dGradsFake);
+    gState = gAdam.init(gLeaves);
+    dState = dAdam.init(dLeaves);
     realTargets = Nd4j.ones(DataType.FLOAT, batchSize, 1).muli(REAL_TARGET);
     zeros = Nd4j.zeros(DataType.FLOAT, batchSize, 1);
     INDArray words = Nd4j.create(DataType.FLOAT, batchSize, WordList.MAX_LENGTH, Letters.COUNT);
@@ -186,12 +197,10 @@ final class WordGan {
     D.backward(dp, realTape, realTape.dLogit, dGrads, false);
     loss += BCE.valueAndGradient(D.forward(dp, fake, fakeTape), zeros, fakeTape.dLogit);
     D.backward(dp, fakeTape, fakeTape.dLogit, dGradsFake, false);
-    List<INDArray> gradLeaves = D.leaves(dGrads);
-    List<INDArray> fakeLeaves = D.leaves(dGradsFake);
-    for (int i = 0; i < gradLeaves.size(); i++) {
-      gradLeaves.get(i).addi(fakeLeaves.get(i));
+    for (int i = 0; i < dGradLeaves.size(); i++) {
+      dGradLeaves.get(i).addi(dGradFakeLeaves.get(i));
     }
-    dAdam.update(D.leaves(dp), gradLeaves, dState);
+    dAdam.update(dLeaves, dGradLeaves, dState);
     return loss;
   }
 
@@ -208,7 +217,7 @@ final class WordGan {
     INDArray weights = WordLanguageModel.realPositions(inputs).muliColumnVector(advantages(rewards).divi(batchSize));
     MaskedSoftmaxCrossEntropy.weightedSum(logits, sequences.labels(), weights, t.dLogits);
     G.backward(gp, t, t.dLogits, gGrads, false);
-    gAdam.update(G.leaves(gp), G.leaves(gGrads), gState);
+    gAdam.update(gLeaves, gGradLeaves, gState);
     return rewards.meanNumber().doubleValue();
   }
 

