@@ -177,7 +177,7 @@ public final class ConvTransposeOps {
       INDArray w = kernel;
       if (!transposeKernel) {
         w = l.slot(buf, Slot.KERNEL);
-        flipSwap(kernel, w);
+        KernelFlip.apply(kernel, w);
       }
       // The bias is added here, while cropping: given a bias, libnd4j's deconv2d runs about 3 times slower.
       INDArray full = l.cropped() ? l.slot(buf, Slot.FULL_OUTPUT) : out;
@@ -193,7 +193,7 @@ public final class ConvTransposeOps {
       INDArray kc = kernel;
       if (transposeKernel) {
         kc = l.slot(buf, Slot.KERNEL);
-        flipSwap(kernel, kc);
+        KernelFlip.apply(kernel, kc);
       }
       INDArray xd = l.slot(buf, Slot.INPUT);
       xd.assign(0);
@@ -249,7 +249,7 @@ public final class ConvTransposeOps {
       if (!transposeKernel) {
         w = l.slot(buf, Slot.KERNEL);
         dw = l.slot(buf, Slot.KERNEL_GRAD);
-        flipSwap(kernel, w);
+        KernelFlip.apply(kernel, w);
       }
       INDArray inputGrad = dx != null ? dx : l.slot(buf, Slot.INPUT_GRAD);
       INDArray fullGrad = dOut;
@@ -262,7 +262,7 @@ public final class ConvTransposeOps {
       Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(x, w, fullGrad).addOutputs(inputGrad, dw)
           .addIntegerArguments(iArgs(kernel, strides, 0, 1)).build());
       if (!transposeKernel) {
-        flipSwap(dw, dKernel);
+        KernelFlip.apply(dw, dKernel);
       }
     } else {
       INDArray kc = kernel;
@@ -270,7 +270,7 @@ public final class ConvTransposeOps {
       if (transposeKernel) {
         kc = l.slot(buf, Slot.KERNEL);
         dkc = l.slot(buf, Slot.KERNEL_GRAD);
-        flipSwap(kernel, kc);
+        KernelFlip.apply(kernel, kc);
       }
       INDArray xd = l.slot(buf, Slot.INPUT);
       INDArray dxd = l.slot(buf, Slot.INPUT_GRAD);
@@ -279,7 +279,7 @@ public final class ConvTransposeOps {
       Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(xd, kc, dOut).addOutputs(dxd, dkc)
           .addIntegerArguments(iArgs(kernel, new int[] {1, 1}, 0, 1)).build());
       if (transposeKernel) {
-        flipSwap(dkc, dKernel);
+        KernelFlip.apply(dkc, dKernel);
       }
       if (dx != null) {
         dx.assign(l.interior(dxd));
@@ -302,15 +302,6 @@ public final class ConvTransposeOps {
       INDArray x, ConvTransposeParams params, INDArray dOut, INDArray dx, ConvTransposeParams grads,
       int[] strides, Padding padding, boolean transposeKernel, INDArray scratch) {
     backward(x, params.kernel(), dOut, dx, grads.kernel(), grads.bias(), strides, padding, transposeKernel, scratch);
-  }
-
-  /**
-   * {@code dst[a, b, i, j] = src[kh-1-a, kw-1-b, j, i]}: flips both spatial axes and swaps the two
-   * channel axes (its own inverse). {@code dst} is {@code [kh, kw, src.size(3), src.size(2)]}.
-   */
-  static void flipSwap(INDArray src, INDArray dst) {
-    Nd4j.exec(DynamicCustomOp.builder("reverse").addInputs(src.permute(0, 1, 3, 2)).addOutputs(dst)
-        .addIntegerArguments(0, 1).build());
   }
 
   /** libnd4j's {@code [kH, kW, sH, sW, pH = 0, pW = 0, dH = 1, dW = 1, isSameMode, NHWC, wFormat 0]}. */

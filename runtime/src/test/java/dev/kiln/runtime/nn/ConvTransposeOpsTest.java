@@ -233,7 +233,7 @@ class ConvTransposeOpsTest {
     INDArray y = Nd4j.create(DataType.DOUBLE, 1, 6, 6, 3);
     ConvTransposeOps.forward(x, kernel, null, S2, Padding.SAME, false, y, scratch);
     INDArray flipped = Nd4j.create(DataType.DOUBLE, 3, 3, 3, 2);
-    ConvTransposeOps.flipSwap(kernel, flipped);
+    KernelFlip.apply(kernel, flipped);
     assertClose("flipped kernel in scratch", flipped, scratch.get(interval(0, 54)).reshape(3, 3, 3, 2), 0);
     assertEquals(kernel.getDouble(2, 1, 0, 2), flipped.getDouble(0, 1, 2, 0), 0);
     // SAME with k 3 > s 2 crops the full output's last row and column.
