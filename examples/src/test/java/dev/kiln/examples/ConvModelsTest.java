@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.examples.models.ReluPoolCnn;
+import dev.kiln.examples.models.ReluPoolCnnModel;
 import dev.kiln.examples.models.TinyCnn;
 import dev.kiln.examples.models.Upsample;
 import dev.kiln.examples.models.UpsampleModel;
 import dev.kiln.examples.models.TinyCnnModel;
 import dev.kiln.runtime.loss.Losses;
+import dev.kiln.runtime.nn.ConvOps;
+import dev.kiln.runtime.nn.Padding;
+import dev.kiln.runtime.nn.PoolOps;
 import dev.kiln.runtime.random.PRNGKey;
 import dev.kiln.runtime.testing.GradientCheck;
 import dev.kiln.runtime.testing.Parity;
@@ -17,6 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Generated convolutional models: WORKLOADS.md W1 against Flax, and finite differences. */
 class ConvModelsTest {
@@ -89,6 +96,42 @@ class ConvModelsTest {
         });
   }
 
+  /** The ReLU runs after the pool; the gradients are those of the model as declared. */
+  @Test
+  void reluBeforeMaxPoolBackwardMatchesFiniteDifferences() {
+    ReluPoolCnnModel model = ReluPoolCnnModel.INSTANCE;
+    Map<String, INDArray> inputs = new LinkedHashMap<>();
+    model.toFlax(model.init(PRNGKey.of(3))).forEach((k, v) -> inputs.put(k, v.castTo(DataType.DOUBLE)));
+    inputs.put("input", GradientCheck.randn(8, 3, 6, 6, 2));
+    GradientCheck.of(inputs).eps(1e-4).maxRelError(1e-5).check(
+        in -> model.forward(model.fromFlax(withoutInput(in)), in.get("input"), model.tape(in.get("input"))).dup(),
+        (in, ct) -> {
+          ReluPoolCnn p = model.fromFlax(withoutInput(in));
+          ReluPoolCnnModel.Tape t = model.tape(in.get("input"));
+          model.forward(p, in.get("input"), t);
+          ReluPoolCnn g = model.zerosLike(p);
+          INDArray dx = model.backward(p, t, ct, g, true);
+          Map<String, INDArray> grads = new LinkedHashMap<>(model.toFlax(g));
+          grads.put("input", dx.dup());
+          return grads;
+        });
+  }
+
+  /** Pooling first gives what the declared order gives: the pool of the ReLU of the convolution. */
+  @Test
+  void reluBeforeMaxPoolForwardIsTheDeclaredOrder() {
+    ReluPoolCnnModel model = ReluPoolCnnModel.INSTANCE;
+    ReluPoolCnn p = model.init(PRNGKey.of(3));
+    INDArray x = GradientCheck.randn(9, 4, 6, 6, 2).castTo(DataType.FLOAT);
+    ReluPoolCnnModel.Tape t = model.tape(x);
+    model.forward(p, x, t);
+    INDArray conv = Nd4j.create(DataType.FLOAT, 4, 6, 6, 3);
+    ConvOps.forward(x, p.conv().kernel(), p.conv().bias(), new int[] {1, 1}, Padding.SAME, new int[] {1, 1}, conv);
+    INDArray declared = Nd4j.create(DataType.FLOAT, 4, 3, 3, 3);
+    PoolOps.maxForward(Transforms.relu(conv, true), new int[] {2, 2}, new int[] {2, 2}, Padding.VALID, declared);
+    assertEquals(declared, t.conv);
+  }
+
   @Test
   void dropoutIsTheIdentityInEvaluation() {
     TinyCnnModel model = TinyCnnModel.INSTANCE;
@@ -103,10 +146,14 @@ class ConvModelsTest {
     assertTrue(t.drop.eq(0).castTo(DataType.INT).sumNumber().intValue() > 0, "training drops something");
   }
 
-  private static TinyCnn params(TinyCnnModel model, Map<String, INDArray> in) {
+  private static Map<String, INDArray> withoutInput(Map<String, INDArray> in) {
     Map<String, INDArray> params = new LinkedHashMap<>(in);
     params.remove("input");
-    return model.fromFlax(params);
+    return params;
+  }
+
+  private static TinyCnn params(TinyCnnModel model, Map<String, INDArray> in) {
+    return model.fromFlax(withoutInput(in));
   }
 
   /** A training-mode tape with a fixed dropout key, so every evaluation draws the same mask. */

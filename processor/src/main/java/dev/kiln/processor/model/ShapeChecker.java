@@ -99,6 +99,7 @@ public final class ShapeChecker {
       LayerSpec ownerLayer = null;
       Shape ownerInput = null;
       Value current = source;
+      List<Step> own = new ArrayList<>();
       for (int i = 0; i < c.layers().size(); i++) {
         LayerSpec layer = c.layers().get(i);
         LayerRule rule = rules.find(layer.annotation());
@@ -127,11 +128,12 @@ public final class ShapeChecker {
         boolean last = i == c.layers().size() - 1;
         String name = last ? c.name() : c.name() + layer.kind() + i;
         Value out = new Value(name, inference.output(), rule.outputIsView());
-        steps.add(new Step(c, layer, rule, null, current, out, inference.explanation(),
+        own.add(new Step(c, layer, rule, null, current, out, inference.explanation(),
             rule.flopsPerExample(layer, current.shape(), inference.output())));
         traces.put(out, append(traces.get(current), c.name() + ": " + inference.explanation()));
         current = out;
       }
+      steps.addAll(ReluAfterMaxPool.apply(own, rules.find(ReluAfterMaxPool.ACTIVATE)));
       ClassName type = owner == null ? LayerRule.NO_PARAMS : owner.paramsType(ownerLayer);
       if (!type.simpleName().equals(c.paramsType())) {
         LayerSpec at = ownerLayer != null ? ownerLayer : c.layers().get(0);
