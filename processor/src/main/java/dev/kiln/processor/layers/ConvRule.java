@@ -58,7 +58,7 @@ public final class ConvRule extends WindowedAffineRule {
     Window w = window(layer);
     CodeBlock bias = bias(layer, e);
     CodeBlock target = FusedActivation.affineTarget(layer, e);
-    CodeBlock scratch = w.padding().asymmetric() ? e.scratch("Pad", scratchShape(e.inputShape(), w)) : CodeBlock.of("null");
+    CodeBlock scratch = w.padding().asymmetric() ? work(layer, e, w) : CodeBlock.of("null");
     e.add("$T.forward($L, $L, $L, $L, $L, $L, $L, $L)", CONV_OPS, e.input(), e.param("kernel"), bias,
         w.stridesCode(), w.padding().code(), w.dilationCode(), target, scratch);
     FusedActivation.forward(layer, e);
@@ -69,21 +69,16 @@ public final class ConvRule extends WindowedAffineRule {
     Window w = window(layer);
     CodeBlock dBias = biasGradient(layer, e);
     CodeBlock dPre = FusedActivation.backward(layer, e);
-    // conv2d_bp always computes an input cotangent: without a target it needs somewhere to write it
-    CodeBlock scratch = w.padding().asymmetric() || e.gradInputOptional()
-        ? e.buffer("Pad", scratchShape(e.inputShape(), w)) : CodeBlock.of("null");
+    // skipping the input cotangent takes the patch-matrix route, which works in scratch
+    CodeBlock scratch = w.padding().asymmetric() || e.gradInputOptional() ? work(layer, e, w) : CodeBlock.of("null");
     e.add("$T.backward($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", CONV_OPS, e.input(), e.param("kernel"), dPre,
         e.gradInput(), e.gradParam("kernel"), dBias, w.stridesCode(), w.padding().code(), w.dilationCode(), scratch);
   }
 
-  /** As {@code ConvOps.scratchShape}: the padded input and its cotangent, or a sink for a skipped cotangent. */
-  private static Shape scratchShape(Shape in, Window w) {
-    Window.Padding p = w.padding();
-    if (!p.asymmetric()) {
-      return new Shape(List.of(Dim.of(1), Dim.BATCH, in.dim(1), in.dim(2), in.dim(3)));
-    }
-    long h = in.dim(1).size() + p.top() + p.bottom();
-    long wd = in.dim(2).size() + p.left() + p.right();
-    return new Shape(List.of(Dim.of(2), Dim.BATCH, Dim.of(h), Dim.of(wd), in.dim(3)));
+  /** The op's work space, the same buffer in both passes; its size is the runtime's {@code scratchShape}. */
+  private CodeBlock work(LayerSpec layer, Emitter.Step e, Window w) {
+    CodeBlock kernel = kernelDims(layer, e.inputShape());
+    return e.computedBuffer("Work", CodeBlock.of("$T.scratchShape(new long[] {$L}, new long[] {$L}, $L, $L, $L)",
+        CONV_OPS, e.dims(e.inputShape()), kernel, w.stridesCode(), w.padding().code(), w.dilationCode()));
   }
 }

@@ -72,8 +72,7 @@ public final class ConvTransposeRule extends WindowedAffineRule {
 
   /** The op's work space, the same buffer in both passes; its size is the runtime's {@code scratchShape}. */
   private CodeBlock work(LayerSpec layer, Emitter.Step e, Window w) {
-    CodeBlock kernel = kernelShape(layer, e.inputShape()).stream().map(d -> CodeBlock.of("$L", d.size()))
-        .collect(CodeBlock.joining(", "));
+    CodeBlock kernel = kernelDims(layer, e.inputShape());
     return e.computedBuffer("Work", CodeBlock.of("$T.scratchShape(new long[] {$L}, new long[] {$L}, $L, $L, $L)", OPS,
         e.dims(e.inputShape()), kernel, w.stridesCode(), w.padding().code(), layer.boolValue("transposeKernel")));
   }

@@ -23,6 +23,11 @@ abstract class WindowedAffineRule implements LayerRule {
   /** The kernel's shape in Flax's layout for this input. */
   abstract List<Dim> kernelShape(LayerSpec layer, Shape input);
 
+  /** The kernel's shape as a list of numbers, for a {@code new long[] {...}} in generated code. */
+  CodeBlock kernelDims(LayerSpec layer, Shape input) {
+    return kernelShape(layer, input).stream().map(d -> CodeBlock.of("$L", d.size())).collect(CodeBlock.joining(", "));
+  }
+
   Window window(LayerSpec layer) {
     return Window.read(layer, "kernel", explicitPadding());
   }

@@ -348,7 +348,7 @@ public final class ConvTransposeOps {
       this.strides = strides;
       long off = 0;
       for (Slot s : Slot.values()) {
-        long len = !used[s.ordinal()] ? 0 : prod(shape(s));
+        long len = !used[s.ordinal()] ? 0 : ScratchView.length(shape(s));
         offsets[s.ordinal()] = off;
         lengths[s.ordinal()] = len;
         off += len;
@@ -356,18 +356,13 @@ public final class ConvTransposeOps {
       total = off;
     }
 
-    /**
-     * Slot {@code s} of the flat buffer as a C-order array. Built directly on the buffer: ND4J
-     * 1.0.0-M2.1's {@code get} on a view with a nonzero offset can return an empty array (so slots
-     * are not taken with {@code get(interval(..)).reshape(..)}, nor sub-views with {@code get}).
-     */
+    /** Slot {@code s} of the flat buffer as a C-order array (sub-views are not taken with {@code get}: {@link ScratchView}). */
     INDArray slot(INDArray buf, Slot s) {
       long len = lengths[s.ordinal()];
       if (len == 0) {
         throw new IllegalStateException("no scratch slot " + s);
       }
-      long[] shape = shape(s);
-      return Nd4j.create(buf.data(), shape, cStrides(shape), buf.offset() + offsets[s.ordinal()], 'c');
+      return ScratchView.of(buf, offsets[s.ordinal()], shape(s));
     }
 
     private long[] shape(Slot s) {
@@ -396,16 +391,6 @@ public final class ConvTransposeOps {
       return Nd4j.create(xd.data(), new long[] {inputShape[0], h, w, inputShape[3]},
           new long[] {st[0], st[1] * strides[0], st[2] * strides[1], st[3]}, offset, 'c');
     }
-  }
-
-  private static long[] cStrides(long[] shape) {
-    long[] st = new long[shape.length];
-    long acc = 1;
-    for (int i = shape.length - 1; i >= 0; i--) {
-      st[i] = acc;
-      acc *= shape[i];
-    }
-    return st;
   }
 
   private static Layout layout(
@@ -447,14 +432,6 @@ public final class ConvTransposeOps {
           "ConvTranspose scratch must be " + x.dataType() + ", got " + scratch.dataType());
     }
     return scratch;
-  }
-
-  private static long prod(long[] shape) {
-    long p = 1;
-    for (long d : shape) {
-      p *= d;
-    }
-    return p;
   }
 
   private static void checkBias(INDArray bias, long out) {

@@ -47,7 +47,7 @@ class ConvOpsTest {
     assertArrayEquals(p.get(c + "/y").shape(), yShape, "outputShape");
 
     INDArray y = Nd4j.valueArrayOf(yShape, Double.NaN, DataType.FLOAT);
-    INDArray scratch = Nd4j.create(DataType.FLOAT, ConvOps.scratchShape(x.shape(), padding));
+    INDArray scratch = Nd4j.create(DataType.FLOAT, ConvOps.scratchShape(x.shape(), kernel.shape(), strides, padding, dilation));
     ConvOps.forward(x, kernel, bias, strides, padding, dilation, y, scratch);
     assertClose(c + "/y", p.get(c + "/y"), y, OUTPUT_TOL);
 
@@ -60,6 +60,13 @@ class ConvOpsTest {
       assertClose(c + "/grad/bias", p.get(c + "/grad/bias"), dBias, GRAD_TOL);
     }
     assertClose(c + "/grad_x", p.get(c + "/grad_x"), dx, GRAD_TOL);
+
+    dKernel.assign(Double.NaN);
+    ConvOps.backward(x, kernel, p.get(c + "/ct"), null, dKernel, dBias, strides, padding, dilation, scratch);
+    assertClose(c + "/grad/kernel without dx", p.get(c + "/grad/kernel"), dKernel, GRAD_TOL);
+    if (bias != null) {
+      assertClose(c + "/grad/bias without dx", p.get(c + "/grad/bias"), dBias, GRAD_TOL);
+    }
   }
 
   static Stream<Arguments> gradientCases() {
@@ -88,7 +95,7 @@ class ConvOpsTest {
       inputs.put("bias", GradientCheck.randn(33, out));
     }
     long[] yShape = ConvOps.outputShape(xShape, kShape, strides, padding, dilation);
-    INDArray scratch = Nd4j.create(DataType.DOUBLE, ConvOps.scratchShape(xShape, padding));
+    INDArray scratch = Nd4j.create(DataType.DOUBLE, ConvOps.scratchShape(xShape, kShape, strides, padding, dilation));
     // The loss is bilinear in (x, kernel): central differences are exact, a large eps avoids rounding noise.
     GradientCheck.of(inputs)
         .eps(1e-2)
@@ -125,25 +132,43 @@ class ConvOpsTest {
     assertClose("y", expected, y, 1e-12);
   }
 
-  /** Skipping dx, with and without a scratch buffer, leaves the parameter gradients unchanged. */
-  @Test
-  void skippedInputGradientAndAllocatedScratchGiveTheSameParameterGradients() {
-    for (Padding padding : new Padding[] {Padding.SAME, Padding.explicit(0, 2, 1, 0)}) {
-      INDArray x = GradientCheck.randn(43, 2, 5, 5, 2);
-      INDArray kernel = GradientCheck.randn(44, 3, 3, 2, 3);
-      long[] yShape = ConvOps.outputShape(x.shape(), kernel.shape(), ONE, padding, ONE);
-      INDArray ct = GradientCheck.randn(45, yShape);
-      INDArray dK1 = Nd4j.valueArrayOf(kernel.shape(), 7.0, DataType.DOUBLE);
-      INDArray dB1 = Nd4j.valueArrayOf(new long[] {3}, 7.0, DataType.DOUBLE);
-      INDArray dx1 = Nd4j.valueArrayOf(x.shape(), 7.0, DataType.DOUBLE);
-      ConvOps.backward(x, kernel, ct, dx1, dK1, dB1, ONE, padding, ONE);
-      INDArray dK2 = Nd4j.create(DataType.DOUBLE, kernel.shape());
-      INDArray dB2 = Nd4j.create(DataType.DOUBLE, 3);
-      INDArray scratch = Nd4j.valueArrayOf(ConvOps.scratchShape(x.shape(), padding), 7.0, DataType.DOUBLE);
-      ConvOps.backward(x, kernel, ct, null, dK2, dB2, ONE, padding, ONE, scratch);
-      assertClose("dKernel " + padding, dK1, dK2, 0);
-      assertClose("dBias " + padding, dB1, dB2, 0);
+  /**
+   * Skipping dx (the patch-matrix route, or for a dilated kernel or an asymmetric padding libnd4j's
+   * op with a sink), with and without a scratch buffer, leaves the parameter gradients unchanged.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gradientCases")
+  void skippedInputGradientGivesTheSameParameterGradients(
+      String name, long[] xShape, int k, int[] strides, Padding padding, int[] dilation, boolean useBias) {
+    INDArray x = GradientCheck.randn(43, xShape);
+    long[] kShape = {k, k, xShape[3], 3};
+    INDArray kernel = GradientCheck.randn(44, kShape);
+    INDArray ct = GradientCheck.randn(45, ConvOps.outputShape(xShape, kShape, strides, padding, dilation));
+    INDArray dK1 = Nd4j.valueArrayOf(kShape, 7.0, DataType.DOUBLE);
+    INDArray dB1 = useBias ? Nd4j.valueArrayOf(new long[] {3}, 7.0, DataType.DOUBLE) : null;
+    ConvOps.backward(x, kernel, ct, Nd4j.create(DataType.DOUBLE, xShape), dK1, dB1, strides, padding, dilation);
+    INDArray scratch = Nd4j.valueArrayOf(ConvOps.scratchShape(xShape, kShape, strides, padding, dilation), 7.0,
+        DataType.DOUBLE);
+    for (INDArray s : new INDArray[] {scratch, null}) {
+      INDArray dK2 = Nd4j.valueArrayOf(kShape, 7.0, DataType.DOUBLE);
+      INDArray dB2 = useBias ? Nd4j.valueArrayOf(new long[] {3}, 7.0, DataType.DOUBLE) : null;
+      ConvOps.backward(x, kernel, ct, null, dK2, dB2, strides, padding, dilation, s);
+      assertClose("dKernel", dK1, dK2, 1e-12);
+      if (useBias) {
+        assertClose("dBias", dB1, dB2, 1e-12);
+      }
     }
+  }
+
+  @Test
+  void refusesAScratchBufferOfTheWrongSize() {
+    INDArray x = Nd4j.create(DataType.FLOAT, 2, 5, 5, 1);
+    INDArray kernel = Nd4j.create(DataType.FLOAT, 3, 3, 1, 4);
+    INDArray ct = Nd4j.create(DataType.FLOAT, 2, 5, 5, 4);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvOps.backward(x, kernel, ct, null,
+        Nd4j.create(DataType.FLOAT, 3, 3, 1, 4), null, ONE, Padding.SAME, ONE, Nd4j.create(DataType.FLOAT, 50)));
+    // 50 positions of 10 columns (9 patch elements and the ones), then the 10 x 4 product
+    assertEquals("Conv scratch must be [540], got [50]", e.getMessage());
   }
 
   @Test
