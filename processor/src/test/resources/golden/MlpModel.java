@@ -97,8 +97,8 @@ public final class MlpModel implements ModelDefinition<Mlp> {
     // hidden: Flatten  (B,28,28,1) -> (B,784)
     t.hiddenFlatten0 = t.input.reshape('c', t.batch, 784);
     // hidden: Dense(128, relu)  (B,784) -> (B,128)
-    DenseOps.forward(t.hiddenFlatten0, p.hidden().kernel(), p.hidden().bias(), t.hiddenPre);
-    ActivationOps.forward(Activation.RELU, t.hiddenPre, t.hidden);
+    DenseOps.forward(t.hiddenFlatten0, p.hidden().kernel(), p.hidden().bias(), t.hidden);
+    ActivationOps.forward(Activation.RELU, t.hidden, t.hidden);
     // logits: Dense(10)  (B,128) -> (B,10)
     DenseOps.forward(t.hidden, p.logits().kernel(), p.logits().bias(), t.logits);
     return t.logits;
@@ -111,8 +111,8 @@ public final class MlpModel implements ModelDefinition<Mlp> {
     // logits: Dense(10)
     DenseOps.backward(t.hidden, p.logits().kernel(), dOutput, t.dHidden, g.logits().kernel(), g.logits().bias());
     // hidden: Dense(128, relu)
-    ActivationOps.backward(Activation.RELU, t.hiddenPre, t.hidden, t.dHidden, t.dHiddenPre);
-    DenseOps.backward(t.hiddenFlatten0, p.hidden().kernel(), t.dHiddenPre, (needInputGradient ? t.dHiddenFlatten0 : null), g.hidden().kernel(), g.hidden().bias());
+    ActivationOps.backward(Activation.RELU, t.hidden, t.hidden, t.dHidden, t.hiddenPreGrad);
+    DenseOps.backward(t.hiddenFlatten0, p.hidden().kernel(), t.hiddenPreGrad, (needInputGradient ? t.dHiddenFlatten0 : null), g.hidden().kernel(), g.hidden().bias());
     // hidden: Flatten
     return needInputGradient ? t.dHiddenFlatten0.reshape('c', t.batch, 28, 28, 1) : null;
   }
@@ -208,8 +208,6 @@ public final class MlpModel implements ModelDefinition<Mlp> {
 
     public final INDArray hidden;
 
-    public final INDArray hiddenPre;
-
     public final INDArray logits;
 
     public final INDArray dLogits;
@@ -218,18 +216,17 @@ public final class MlpModel implements ModelDefinition<Mlp> {
 
     public final INDArray dHiddenFlatten0;
 
-    public final INDArray dHiddenPre;
+    public final INDArray hiddenPreGrad;
 
     public Tape(long batch, DataType dtype) {
       this.batch = batch;
       this.dtype = dtype;
       hidden = Nd4j.create(dtype, batch, 128);
-      hiddenPre = Nd4j.create(dtype, batch, 128);
       logits = Nd4j.create(dtype, batch, 10);
       dLogits = Nd4j.create(dtype, batch, 10);
       dHidden = Nd4j.create(dtype, batch, 128);
       dHiddenFlatten0 = Nd4j.create(dtype, batch, 784);
-      dHiddenPre = Nd4j.create(dtype, batch, 128);
+      hiddenPreGrad = Nd4j.create(dtype, batch, 128);
     }
 
     /**

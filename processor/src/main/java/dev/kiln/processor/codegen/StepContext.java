@@ -51,6 +51,11 @@ abstract class StepContext implements Emitter.Step {
   }
 
   @Override
+  public Shape outputShape() {
+    return step.output().shape();
+  }
+
+  @Override
   public CodeBlock output() {
     return Names.value(step.output());
   }

@@ -18,6 +18,8 @@ public final class Emitter {
 
     CodeBlock output();
 
+    Shape outputShape();
+
     /** The parameter array of a slot, e.g. {@code p.hidden().kernel()}. */
     CodeBlock param(String slot);
 

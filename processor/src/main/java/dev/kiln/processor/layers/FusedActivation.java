@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /**
  * The {@code activation} attribute of an affine layer (Dense, Conv): the affine part writes into a
- * {@code Pre} buffer that backward needs, then the activation writes the output.
+ * {@code Pre} buffer that backward needs, then the activation writes the output. ReLU runs in place
+ * on the output instead: its derivative is a step that the output gives as well as the
+ * pre-activation ({@code relu(x) > 0} exactly where {@code x > 0}), so the tape keeps no {@code Pre}.
  */
 final class FusedActivation {
   private FusedActivation() {}
@@ -19,6 +21,10 @@ final class FusedActivation {
     return name(layer).equals("NONE");
   }
 
+  private static boolean inPlace(LayerSpec layer) {
+    return name(layer).equals("RELU");
+  }
+
   /** {@code ", relu"} for summaries, or nothing. */
   static String describe(LayerSpec layer) {
     return none(layer) ? "" : ", " + name(layer).toLowerCase(Locale.ROOT);
@@ -26,7 +32,7 @@ final class FusedActivation {
 
   /** Where the affine part writes: the output itself, or the pre-activation buffer. */
   static CodeBlock affineTarget(LayerSpec layer, Emitter.Forward e) {
-    return none(layer) ? e.output() : e.scratch("Pre", null);
+    return none(layer) || inPlace(layer) ? e.output() : e.scratch("Pre", null);
   }
 
   /** Applies the activation to what the affine part wrote. */
@@ -42,9 +48,10 @@ final class FusedActivation {
     if (none(layer)) {
       return e.gradOutput();
     }
-    CodeBlock dPre = e.scratchGrad("Pre");
+    CodeBlock pre = inPlace(layer) ? e.output() : e.scratch("Pre");
+    CodeBlock dPre = inPlace(layer) ? e.buffer("PreGrad", e.outputShape()) : e.scratchGrad("Pre");
     e.add("$T.backward($T.$L, $L, $L, $L, $L)", Runtime.ACTIVATION_OPS, Runtime.ACTIVATION, name(layer),
-        e.scratch("Pre"), e.output(), e.gradOutput(), dPre);
+        pre, e.output(), e.gradOutput(), dPre);
     return dPre;
   }
 }

@@ -36,7 +36,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Native ops are used where they reproduce Flax (see the shared ND4J notes); every one is
  * checked against finite differences in the tests. Arrays must share one floating type (float32
- * or float64) and one shape; {@code out}/{@code dx} must be distinct from the inputs.
+ * or float64) and one shape; {@code out}/{@code dx} must be distinct from the inputs, except that
+ * ReLU's forward pass may run in place ({@code out == x}) and its backward pass may be given the
+ * output as {@code x} (its step is the same).
  */
 public final class ActivationOps {
   /** Flax's default negative slope of {@code leaky_relu}. */

@@ -71,6 +71,24 @@ class ActivationOpsTest {
     assertClose("dx written over dOut", dx, inPlace, 0);
   }
 
+  /** Generated layers run ReLU in place and take its step from the output; both give what the pre-activation gives. */
+  @Test
+  void reluRunsInPlaceAndStepsFromItsOutput() {
+    Activation a = Activation.RELU;
+    INDArray x = GradientCheck.uniformAwayFromZero(26, 0.05, 3.0, 4, 6);
+    INDArray y = Nd4j.create(DataType.DOUBLE, 4, 6);
+    ActivationOps.forward(a, x, y);
+    INDArray ct = GradientCheck.randn(27, 4, 6);
+    INDArray dx = Nd4j.create(DataType.DOUBLE, 4, 6);
+    ActivationOps.backward(a, x, y, ct, dx);
+    INDArray out = x.dup();
+    ActivationOps.forward(a, out, out);
+    assertClose("y in place", y, out, 0);
+    INDArray fromOutput = Nd4j.create(DataType.DOUBLE, 4, 6);
+    ActivationOps.backward(a, out, out, ct, fromOutput);
+    assertClose("dx from the output", dx, fromOutput, 0);
+  }
+
   @ParameterizedTest
   @EnumSource(Activation.class)
   void writesIntoTheGivenArraysAndOverwritesThem(Activation a) {
