@@ -160,6 +160,37 @@ class ConvOpsTest {
     }
   }
 
+  /** A batch given to libnd4j in slices (here of 2, 2 and 1 examples, or one at a time) gives what one call gives. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gradientCases")
+  void slicedBatchGivesTheSameGradients(
+      String name, long[] xShape, int k, int[] strides, Padding padding, int[] dilation, boolean useBias) {
+    long[] shape = xShape.clone();
+    shape[0] = 5;
+    INDArray x = GradientCheck.randn(51, shape);
+    long[] kShape = {k, k, shape[3], 3};
+    INDArray kernel = GradientCheck.randn(52, kShape);
+    long[] yShape = ConvOps.outputShape(shape, kShape, strides, padding, dilation);
+    INDArray ct = GradientCheck.randn(53, yShape);
+    long exampleBytes = 8 * (2 * x.length() + ct.length()) / 5;
+    INDArray[] whole = sliced(x, kernel, ct, useBias, strides, padding, dilation, Long.MAX_VALUE);
+    for (long sliceBytes : new long[] {2 * exampleBytes, 1}) {
+      INDArray[] parts = sliced(x, kernel, ct, useBias, strides, padding, dilation, sliceBytes);
+      for (int i = 0; i < whole.length; i++) {
+        assertClose(name + " gradient " + i + ", slices of " + sliceBytes + " bytes", whole[i], parts[i], 1e-12);
+      }
+    }
+  }
+
+  private static INDArray[] sliced(INDArray x, INDArray kernel, INDArray ct, boolean useBias, int[] strides,
+      Padding padding, int[] dilation, long sliceBytes) {
+    INDArray dx = Nd4j.valueArrayOf(x.shape(), 7.0, DataType.DOUBLE);
+    INDArray dK = Nd4j.valueArrayOf(kernel.shape(), 7.0, DataType.DOUBLE);
+    INDArray dB = Nd4j.valueArrayOf(new long[] {kernel.size(3)}, 7.0, DataType.DOUBLE);
+    ConvOps.backward(x, kernel, ct, dx, dK, useBias ? dB : null, strides, padding, dilation, null, sliceBytes);
+    return useBias ? new INDArray[] {dx, dK, dB} : new INDArray[] {dx, dK};
+  }
+
   @Test
   void refusesAScratchBufferOfTheWrongSize() {
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 5, 5, 1);
