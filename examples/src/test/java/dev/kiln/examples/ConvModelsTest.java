@@ -96,27 +96,6 @@ class ConvModelsTest {
         });
   }
 
-  /** The ReLU runs after the pool; the gradients are those of the model as declared. */
-  @Test
-  void reluBeforeMaxPoolBackwardMatchesFiniteDifferences() {
-    ReluPoolCnnModel model = ReluPoolCnnModel.INSTANCE;
-    Map<String, INDArray> inputs = new LinkedHashMap<>();
-    model.toFlax(model.init(PRNGKey.of(3))).forEach((k, v) -> inputs.put(k, v.castTo(DataType.DOUBLE)));
-    inputs.put("input", GradientCheck.randn(8, 3, 6, 6, 2));
-    GradientCheck.of(inputs).eps(1e-4).maxRelError(1e-5).check(
-        in -> model.forward(model.fromFlax(withoutInput(in)), in.get("input"), model.tape(in.get("input"))).dup(),
-        (in, ct) -> {
-          ReluPoolCnn p = model.fromFlax(withoutInput(in));
-          ReluPoolCnnModel.Tape t = model.tape(in.get("input"));
-          model.forward(p, in.get("input"), t);
-          ReluPoolCnn g = model.zerosLike(p);
-          INDArray dx = model.backward(p, t, ct, g, true);
-          Map<String, INDArray> grads = new LinkedHashMap<>(model.toFlax(g));
-          grads.put("input", dx.dup());
-          return grads;
-        });
-  }
-
   /** Pooling first gives what the declared order gives: the pool of the ReLU of the convolution. */
   @Test
   void reluBeforeMaxPoolForwardIsTheDeclaredOrder() {
@@ -146,14 +125,10 @@ class ConvModelsTest {
     assertTrue(t.drop.eq(0).castTo(DataType.INT).sumNumber().intValue() > 0, "training drops something");
   }
 
-  private static Map<String, INDArray> withoutInput(Map<String, INDArray> in) {
+  private static TinyCnn params(TinyCnnModel model, Map<String, INDArray> in) {
     Map<String, INDArray> params = new LinkedHashMap<>(in);
     params.remove("input");
-    return params;
-  }
-
-  private static TinyCnn params(TinyCnnModel model, Map<String, INDArray> in) {
-    return model.fromFlax(withoutInput(in));
+    return model.fromFlax(params);
   }
 
   /** A training-mode tape with a fixed dropout key, so every evaluation draws the same mask. */

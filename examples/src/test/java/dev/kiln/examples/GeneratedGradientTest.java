@@ -2,6 +2,8 @@ package dev.kiln.examples;
 
 import dev.kiln.examples.models.Branchy;
 import dev.kiln.examples.models.BranchyModel;
+import dev.kiln.examples.models.ReluPoolCnn;
+import dev.kiln.examples.models.ReluPoolCnnModel;
 import dev.kiln.examples.models.TinyMlp;
 import dev.kiln.examples.models.TinyMlpModel;
 import dev.kiln.runtime.random.PRNGKey;
@@ -16,7 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Finite-difference checks, in double precision, of the backward passes the processor writes:
- * every parameter and the input, through flatten views, a sub-model, a shared value and two outputs.
+ * every parameter and the input, through flatten views, a sub-model, a shared value, two outputs and
+ * a ReLU the processor moves after a max pool.
  */
 class GeneratedGradientTest {
   @Test
@@ -57,6 +60,26 @@ class GeneratedGradientTest {
               ct.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2)).dup(),
               ct.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(2, 6)).dup());
           INDArray dx = model.backward(p, t, dOut, g, true);
+          Map<String, INDArray> grads = new LinkedHashMap<>(model.toFlax(g));
+          grads.put("input", dx.dup());
+          return grads;
+        });
+  }
+
+  /** The processor runs the convolution's ReLU after the pool; the gradients are those of the model as declared. */
+  @Test
+  void reluBeforeMaxPoolBackwardMatchesFiniteDifferences() {
+    ReluPoolCnnModel model = ReluPoolCnnModel.INSTANCE;
+    Map<String, INDArray> inputs = doubles(model.toFlax(model.init(PRNGKey.of(3))));
+    inputs.put("input", GradientCheck.randn(8, 3, 6, 6, 2));
+    GradientCheck.of(inputs).eps(1e-4).maxRelError(1e-5).check(
+        in -> model.forward(model.fromFlax(withoutInput(in)), in.get("input"), model.tape(in.get("input"))).dup(),
+        (in, ct) -> {
+          ReluPoolCnn p = model.fromFlax(withoutInput(in));
+          ReluPoolCnnModel.Tape t = model.tape(in.get("input"));
+          model.forward(p, in.get("input"), t);
+          ReluPoolCnn g = model.zerosLike(p);
+          INDArray dx = model.backward(p, t, ct, g, true);
           Map<String, INDArray> grads = new LinkedHashMap<>(model.toFlax(g));
           grads.put("input", dx.dup());
           return grads;
