@@ -4,6 +4,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Environment;
@@ -52,6 +54,8 @@ public final class ConvOps {
    * about 450 MB to 360 MB at the same speed.
    */
   private static final long BACKWARD_SLICE_BYTES = 16L << 20;
+
+  private static final ThreadLocal<Map<String, INDArray>> SLICE_GRADIENTS = ThreadLocal.withInitial(HashMap::new);
 
   private ConvOps() {}
 
@@ -208,8 +212,8 @@ public final class ConvOps {
     long bytes = rows * exampleBytes(input, dOut);
     long slices = Math.max(1, Math.min(rows, (bytes + sliceBytes - 1) / sliceBytes));
     long slice = (rows + slices - 1) / slices;
-    INDArray partKernel = slice < rows ? Nd4j.create(dKernel.dataType(), dKernel.shape()) : null;
-    INDArray partBias = slice < rows && dBias != null ? Nd4j.create(dBias.dataType(), dBias.shape()) : null;
+    INDArray partKernel = slice < rows ? sliceGradient(dKernel) : null;
+    INDArray partBias = slice < rows && dBias != null ? sliceGradient(dBias) : null;
     for (long lo = 0; lo < rows; lo += slice) {
       long hi = Math.min(rows, lo + slice);
       boolean first = lo == 0;
@@ -238,6 +242,15 @@ public final class ConvOps {
             .addInputs(dBias == null ? new INDArray[] {x, kernel, dOut} : new INDArray[] {x, kernel, dBias, dOut})
             .addOutputs(dBias == null ? new INDArray[] {dx, dKernel} : new INDArray[] {dx, dKernel, dBias}),
         kernel, strides, padding, dilation);
+  }
+
+  /**
+   * An array shaped like {@code gradient} for a later slice's share of it, made once per thread,
+   * shape and type: a sliced layer allocates nothing after its first step.
+   */
+  private static INDArray sliceGradient(INDArray gradient) {
+    return SLICE_GRADIENTS.get().computeIfAbsent(gradient.dataType() + Arrays.toString(gradient.shape()),
+        k -> Nd4j.create(gradient.dataType(), gradient.shape()));
   }
 
   /** The bytes of one example's input, output gradient and input gradient. */

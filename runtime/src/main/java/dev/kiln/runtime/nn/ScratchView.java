@@ -16,7 +16,7 @@ final class ScratchView {
     return Nd4j.create(buffer.data(), shape, cStrides(shape), buffer.offset() + offset, 'c');
   }
 
-  static long[] cStrides(long[] shape) {
+  private static long[] cStrides(long[] shape) {
     long[] st = new long[shape.length];
     long acc = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
